@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +12,7 @@ from PIL import Image
 
 from . import detect, ingest, normalise, pii, redact, rules
 from .document import Context, Finding, Page, PiiHit
-from .errors import NoTextFound
+from .errors import NoTextFound, TooLarge, TooManyPages
 from .ocr import OcrEngine, TesseractEngine
 
 
@@ -67,14 +68,24 @@ def _read_page(number: int, source: ingest.SourcePage, engine: OcrEngine) -> tup
     return Page(number, image.width, image.height, dpi, words), image
 
 
-def audit(data: bytes, options: AuditOptions | None = None, engine: OcrEngine | None = None) -> AuditResult:
-    """Audit one uploaded document and return its redacted result; raise AuditError if unreadable."""
+def audit(
+    data: bytes | Sequence[bytes], options: AuditOptions | None = None, engine: OcrEngine | None = None
+) -> AuditResult:
+    """Audit one document (a file, or several photos of one form) and return its redacted result.
+
+    Raise AuditError when it cannot be read.
+    """
     options = options or AuditOptions()
     engine = engine or TesseractEngine()
     started = time.monotonic()
 
-    # load: bytes to page images, type decided by content, limits enforced
-    sources = ingest.load(data, options.limits)
+    # load: bytes to page images, type decided by content, limits enforced over the whole document
+    files = [data] if isinstance(data, bytes) else list(data)
+    if sum(len(f) for f in files) > options.limits.max_bytes:
+        raise TooLarge()
+    sources = [page for f in files for page in ingest.load(f, options.limits)]
+    if len(sources) > options.limits.max_pages:
+        raise TooManyPages()
     # normalise and OCR: pages in parallel (Tesseract runs in its own process, so threads suffice)
     with ThreadPoolExecutor(max_workers=max(1, min(options.jobs, len(sources)))) as pool:
         read = list(pool.map(lambda item: _read_page(item[0], item[1], engine), enumerate(sources, 1)))

@@ -1,0 +1,154 @@
+"""Routes of the parents' path: upload, receipt and result, page images, letter, erasure."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import FileStorage
+
+from .. import jobs
+from ..audit import AuditError, ingest, rules
+from ..extensions import db
+from ..localities import PHASES, local_authorities
+from ..models import JobStatus, PageImage, PendingUpload, Submission
+from . import bp
+from .forms import UploadForm
+from .letter import letter_for
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+@bp.get("/")
+def upload() -> str:
+    """Show the upload page."""
+    return render_template("uploads/upload.html", form=UploadForm())
+
+
+@bp.post("/")
+def submit() -> Any:
+    """Check the upload, store it pending, queue its audit and send the parent to the receipt."""
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("uploads/upload.html", form=form), 400
+    blobs, error = _read_files(form.files.data)
+    if error:
+        form.files.errors = [error]
+        return render_template("uploads/upload.html", form=form), 400
+    submission, token = Submission.new(
+        local_authority=form.local_authority.data or None,
+        phase=form.phase.data or None,
+        form_month=form.month(),
+        consent_evidence=form.consent_evidence.data,
+    )
+    submission.originals = [PendingUpload(position=i, data=blob) for i, blob in enumerate(blobs)]
+    db.session.add(submission)
+    db.session.commit()
+    jobs.queue().enqueue(submission.id)
+    return redirect(url_for("uploads.receipt", token=token), code=303)
+
+
+def _read_files(files: list[FileStorage]) -> tuple[list[bytes], str | None]:
+    """Read and check the uploaded files; return their bytes or a message a parent understands."""
+    c = current_app.config
+    limits = ingest.Limits(max_bytes=c["MAX_CONTENT_LENGTH"], max_pages=c["MAX_PAGES"], max_pixels=c["MAX_PIXELS"])
+    blobs = [f.read() for f in files if f and f.filename is not None]
+    blobs = [b for b in blobs if b]
+    if not blobs:
+        return [], "The file was empty. Please choose a photo, scan or PDF of the form."
+    pages = 0
+    try:
+        for blob in blobs:
+            pages += ingest.count_pages(blob, limits)
+    except AuditError as e:
+        return [], e.message
+    if pages > limits.max_pages:
+        return [], f"Please send at most {limits.max_pages} pages: only the pages of the census form."
+    return blobs, None
+
+
+def _submission(token: str) -> Submission:
+    """Return the submission a receipt token opens, or 404 for any other token."""
+    if not TOKEN.match(token):
+        abort(404)
+    submission = Submission.by_token(token)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@bp.get("/r/<token>")
+def receipt(token: str) -> Any:
+    """Show progress while the audit runs, then its result."""
+    submission = _submission(token)
+    by_severity: dict[str, list[tuple[Any, Any]]] = {s: [] for s in SEVERITIES}
+    for finding in submission.findings:
+        rule = rules.CATALOGUE.get(finding.rule_id)
+        by_severity[rule.severity].append((finding, rule))
+    response = Response(render_template(
+        "uploads/receipt.html", submission=submission, token=token, by_severity=by_severity,
+        local_authority=local_authorities().get(submission.local_authority or ""),
+        phase=PHASES.get(submission.phase or ""), JobStatus=JobStatus,
+    ))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/r/<token>/status")
+def status(token: str) -> Any:
+    """Report the audit's progress for the receipt page's poller."""
+    submission = _submission(token)
+    finished = submission.status in (JobStatus.DONE, JobStatus.FAILED)
+    return {"status": submission.status, "finished": finished}
+
+
+@bp.get("/r/<token>/pages/<int:number>.png")
+def page_image(token: str, number: int) -> Any:
+    """Send one redacted page image."""
+    submission = _submission(token)
+    image = db.session.execute(
+        db.select(PageImage).where(PageImage.submission_id == submission.id, PageImage.number == number)
+    ).scalar_one_or_none()
+    if image is None:
+        abort(404)
+    response = Response(image.png, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/r/<token>/letter")
+def letter(token: str) -> Any:
+    """Show the letter to the school, ready to print; `?download=1` sends it as a text file."""
+    submission = _submission(token)
+    if submission.status != JobStatus.DONE:
+        abort(404)
+    content = letter_for(submission)
+    if request.args.get("download"):
+        return Response(
+            content.as_text(), mimetype="text/plain; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="letter-to-school.txt"'},
+        )
+    return render_template("uploads/letter.html", letter=content, token=token)
+
+
+@bp.get("/r/<token>/delete")
+def confirm_delete(token: str) -> str:
+    """Ask the parent to confirm erasure."""
+    return render_template("uploads/delete.html", submission=_submission(token), token=token)
+
+
+@bp.post("/r/<token>/delete")
+def delete(token: str) -> Any:
+    """Delete the submission and everything derived from it."""
+    submission = _submission(token)
+    db.session.delete(submission)
+    db.session.commit()
+    flash("Your form and everything we derived from it have been deleted.")
+    return redirect(url_for("uploads.upload"), code=303)
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """Show the portal's own privacy notice."""
+    return render_template("privacy.html")

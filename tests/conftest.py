@@ -1,0 +1,60 @@
+"""Fixtures for the web app: a migrated database per test, a client, and helpers to upload forms."""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.extensions import db
+
+
+@pytest.fixture
+def app_config(tmp_path: Any) -> dict[str, Any]:
+    """Return the test configuration: a fresh SQLite file, jobs on a worker thread as in production."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-only-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        "WTF_CSRF_ENABLED": False,
+        "RESUME_JOBS": False,
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """Create an app with its database migrated to the latest revision."""
+    app = create_app(app_config)
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    queue = app.extensions["jobs"]
+    if hasattr(queue, "join"):
+        queue.join(timeout=120)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def upload(client: FlaskClient, *files: bytes, **fields: Any) -> Any:
+    """Post files to the upload form as a browser would."""
+    data: dict[str, Any] = {"files": [(io.BytesIO(f), f"form-{i}.bin") for i, f in enumerate(files)], **fields}
+    return client.post("/", data=data, content_type="multipart/form-data")
+
+
+def receipt_token(response: Any) -> str:
+    """Return the receipt token a successful upload redirects to."""
+    match = re.search(r"/r/([A-Za-z0-9_-]+)$", response.headers["Location"])
+    assert match, response.headers.get("Location")
+    return match.group(1)
