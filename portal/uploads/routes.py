@@ -60,7 +60,7 @@ def _read_files(files: list[FileStorage]) -> tuple[list[bytes], str | None]:
     pages = 0
     try:
         for blob in blobs:
-            pages += ingest.count_pages(blob, limits)
+            pages += len(ingest.load(blob, limits))
     except AuditError as e:
         return [], e.message
     if pages > limits.max_pages:
