@@ -1,29 +1,10 @@
 """Command-line tasks bound to the app: `flask --app portal purge`."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import click
-from flask import Flask, current_app
+from flask import Flask
 
-from .extensions import db
-from .models import Submission, utcnow
-
-
-def purge_expired() -> int:
-    """Delete submissions past their retention period; return how many."""
-    c = current_app.config
-    now = utcnow()
-    expired = db.select(Submission).where(
-        ((Submission.consent_evidence.is_(False)) & (Submission.created_at < now - timedelta(days=c["RETENTION_DAYS"])))
-        | (Submission.created_at < now - timedelta(days=c["EVIDENCE_RETENTION_DAYS"]))
-    )
-    count = 0
-    for submission in db.session.execute(expired).scalars():
-        db.session.delete(submission)
-        count += 1
-    db.session.commit()
-    return count
+from .retention import purge_expired
 
 
 @click.command("purge")

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from flask import Flask
 
+from . import retention
 from .auditing import run_audit
 from .extensions import db
 from .models import JobStatus, Submission
@@ -78,6 +79,8 @@ def init_app(app: Flask) -> None:
         queue = SyncQueue()
     else:
         queue = InProcessQueue(app, app.config["AUDIT_THREADS"])
+        if not app.testing:
+            retention.start_schedule(app)
     app.extensions["jobs"] = queue
     if app.config["RESUME_JOBS"]:
         with app.app_context():
