@@ -121,3 +121,14 @@ def test_decompression_bomb_is_small_but_declares_huge_pixels() -> None:
     assert data[12:16] == b"IHDR" and struct.unpack(">II", data[16:24]) == (60000, 60000)
     with pytest.raises(Image.DecompressionBombError):
         Image.open(io.BytesIO(data))
+
+
+def test_seeds_vary_the_layout_and_every_form_fits_the_page() -> None:
+    fonts = list(formgen.VALUE_FONTS)
+    forms = [formgen.render_form(seed=seed, value_font=fonts[seed % len(fonts)]) for seed in range(10, 22)]
+    assert len({form.text.splitlines()[0] for form in forms}) > 3  # school names
+    assert len({next(f.box[0] for f in form.fields if f.name == "surname") for form in forms}) > 1
+    for form in forms:
+        address = next(f for f in form.fields if f.type == "address")
+        assert 2 <= len(address.value.splitlines()) <= 3
+        assert all(line in form.text for line in address.value.splitlines())

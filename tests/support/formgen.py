@@ -9,10 +9,11 @@ import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 DPI = 300
 A4_MM = (210, 297)
@@ -29,7 +30,7 @@ VALUE_FONTS: dict[str, tuple[str, str]] = {  # name -> (font file, Debian packag
     "dejavu": (_DEJAVU + "DejaVuSans.ttf", "fonts-dejavu-core"),
     "liberation": (_LIBERATION + "LiberationSans-Regular.ttf", "fonts-liberation"),
     "hand-dkg": ("/usr/share/fonts/truetype/fifthhorseman/dkg.ttf", "fonts-dkg-handwriting"),
-    "hand-breip": ("/usr/share/fonts/truetype/breip/Breip.ttf", "fonts-breip"),
+    "hand-breip": ("/usr/share/fonts/truetype/breip/Breip.ttf", "fonts-breip"),  # capitals drawn hollow
     "hand-femke": ("/usr/share/fonts/truetype/femkeklaver/femkeklaver.ttf", "fonts-femkeklaver"),
     "hand-kristi": ("/usr/share/fonts/truetype/kristi/Kristi.ttf", "fonts-kristi"),
 }
@@ -140,8 +141,10 @@ class _Person:
     signed: str
 
 
-def _person(rng: random.Random) -> _Person:
-    surname = rng.choice(SURNAMES)
+def _person(rng: random.Random, capitals: bool, hollow_capitals: bool) -> _Person:
+    """Invent a pupil and parent, in BLOCK CAPITALS when asked unless the font draws capitals hollow."""
+    capitals = capitals and not hollow_capitals
+    surname = rng.choice(SURNAMES).title() if hollow_capitals else rng.choice(SURNAMES)
     title, parent = rng.choice(PARENTS)
     village, town, area = rng.choice(TOWNS)
     language, nationality, country = rng.choice(LANGUAGES)
@@ -149,16 +152,21 @@ def _person(rng: random.Random) -> _Person:
     street = f"{rng.randint(1, 180)} {rng.choice(STREETS)}"
     if rng.random() < 0.3:
         street = f"Flat {rng.randint(1, 12)}, {street}"
+    address = (street, village, town) if rng.random() < 0.6 else (street, town)
     forenames = rng.choice(FORENAMES)
+    born = date(rng.randint(2009, 2021), rng.randint(1, 12), rng.randint(1, 28))
+    dob = born.strftime("%d/%m/%Y") if rng.random() < 0.8 else f"{born.day} {born:%B %Y}"
+    parent_name = f"{title} {parent} {surname.title()}"
+    upper_forenames = capitals or (not hollow_capitals and rng.random() < 0.5)
     return _Person(
         surname=surname,
-        forenames=forenames.upper() if rng.random() < 0.5 else forenames,
-        dob=f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2009, 2021)}",
+        forenames=forenames.upper() if upper_forenames else forenames,
+        dob=dob,
         upn=upn_check_letter(digits) + digits,
-        address=(street, village, town) if rng.random() < 0.6 else (street, town),
+        address=tuple(a.upper() for a in address) if capitals else address,
         postcode=f"{area}{rng.randint(1, 29)} {rng.randint(1, 9)}"
                  f"{rng.choice(_POSTCODE_LETTERS)}{rng.choice(_POSTCODE_LETTERS)}",
-        parent=f"{title} {parent} {surname.title()}",
+        parent=parent_name.upper() if capitals else parent_name,
         phone=f"07700 900{rng.randint(0, 999):03d}",
         email=f"{parent.lower()}.{surname.lower().replace(chr(39), '')}@example.com",
         ethnicity=rng.choice(ETHNICITIES[:-1]),
@@ -167,18 +175,38 @@ def _person(rng: random.Random) -> _Person:
     )
 
 
+@dataclass(frozen=True)
+class _Layout:
+    print_font: str
+    boxed: bool  # values in bordered table cells, else written on underlines
+    banner: bool  # section headings on a grey bar, else underlined
+    centred: bool  # letterhead centred, else on the left
+    notice_first: bool  # the privacy paragraph comes before the pupil details
+    label_w: float
+    row_h: float
+
+
+def _layout(rng: random.Random) -> _Layout:
+    return _Layout(print_font=rng.choice(list(PRINT_FONTS)), boxed=rng.random() < 0.6,
+                   banner=rng.random() < 0.6, centred=rng.random() < 0.4, notice_first=rng.random() < 0.25,
+                   label_w=rng.choice([46.0, 52.0, 58.0]), row_h=rng.choice([8.0, 8.5, 9.0]))
+
+
 class _Canvas:
     """An A4 page that records its text lines, printed words and personal-value boxes while drawing."""
 
-    def __init__(self, print_font: str, value_font: str, rng: random.Random) -> None:
+    def __init__(self, layout: _Layout, value_font: str, rng: random.Random) -> None:
         self.image = Image.new("L", (_mm(A4_MM[0]), _mm(A4_MM[1])), 255)
         self.draw = ImageDraw.Draw(self.image)
-        regular, bold = PRINT_FONTS[print_font]
+        regular, bold = PRINT_FONTS[layout.print_font]
         sizes = {"title": (bold, 16), "heading": (bold, 11), "label": (bold, 9.5), "body": (regular, 9),
                  "small": (regular, 8.5)}
         self.fonts = {name: ImageFont.truetype(path, _pt(size)) for name, (path, size) in sizes.items()}
         self.value_path = _value_font_path(value_font)
+        probe = ImageFont.truetype(self.value_path, 100)
+        self.cap_ratio = -probe.getbbox("H", anchor="ls")[1] / 100
         self.handwritten = value_font.startswith("hand-")
+        self.pen = rng.randint(15, 70) if self.handwritten else rng.randint(0, 30)
         self.rng = rng
         self.lines: list[list[str]] = []
         self.printed: list[str] = []
@@ -188,6 +216,10 @@ class _Canvas:
         """Start a visual line of ground-truth text and return it."""
         self.lines.append([])
         return self.lines[-1]
+
+    def width_mm(self, s: str, font: str) -> float:
+        """Return the printed width of s in mm."""
+        return self.draw.textlength(s, font=self.fonts[font]) * 25.4 / DPI
 
     def text(self, x: float, y: float, s: str, font: str, line: list[str]) -> Box:
         """Print form wording at (x, y) mm and return its ink box."""
@@ -204,22 +236,35 @@ class _Canvas:
         line.append(s)
         self.fields.append(Field(name, "school", s, self.draw.textbbox(xy, s, font=self.fonts[font])))
 
-    def value(self, x: float, y: float, width: float, height: float, s: str,
-              line: list[str]) -> Box:
-        """Fill in a value inside the cell at (x, y) mm of the given size and return its ink box."""
-        size = _pt(13 if self.handwritten else 10)
+    def value(self, x: float, y: float, width: float, height: float, s: str, line: list[str]) -> Box:
+        """Fill in s centred on the middle of the cell at (x, y) mm of the given size; return its ink box."""
+        cap = min(_mm(height) * 0.42, _mm(3.4 if self.handwritten else 2.5))
+        size = max(14, round(cap / self.cap_ratio))
         font = ImageFont.truetype(self.value_path, size)
-        while size > 20 and (self.draw.textlength(s, font=font) > _mm(width)
-                             or _ink_height(font) > _mm(height) * 0.75):
-            size -= 2
+        while size > 14 and font.getlength(s) > _mm(width):
+            size = int(size * 0.92)
             font = ImageFont.truetype(self.value_path, size)
-        top, bottom = font.getbbox("Hg")[1::2]
-        jitter = self.rng.uniform(-0.6, 0.6) if self.handwritten else 0.0
-        xy = (_mm(x + (self.rng.uniform(0, 2) if self.handwritten else 0)),
-              round(_mm(y + height / 2 + jitter) - (top + bottom) / 2))
-        self.draw.text(xy, s, font=font, fill=PEN)
+        ascent, descent = font.getmetrics()
+        pad = 8
+        layer = Image.new("L", (math.ceil(font.getlength(s)) + 2 * pad, ascent + descent + 2 * pad), 0)
+        ImageDraw.Draw(layer).text((pad, pad + ascent), s, font=font, fill=255, anchor="ls")
+        dx, dy = pad - layer.width / 2, pad + ascent - layer.height / 2  # baseline start, from the centre
+        if self.handwritten:
+            angle = self.rng.uniform(-1.5, 1.5)
+            layer = layer.rotate(angle, Image.Resampling.BICUBIC, expand=True)
+            t = math.radians(angle)
+            dx, dy = dx * math.cos(t) + dy * math.sin(t), -dx * math.sin(t) + dy * math.cos(t)
+            x += self.rng.uniform(0, 2.5)
+        left = round(_mm(x) - layer.width / 2 - dx)
+        top = round(_mm(y + height / 2) + cap / 2 - layer.height / 2 - dy)
+        ink = layer.point(lambda v: 255 - v * (255 - self.pen) // 255)
+        region = (left, top, left + layer.width, top + layer.height)
+        self.image.paste(ImageChops.darker(self.image.crop(region), ink), region[:2])
         line.append(s)
-        return self.draw.textbbox(xy, s, font=font)
+        bbox = layer.getbbox()
+        assert bbox is not None
+        return (max(0, left + bbox[0]), max(0, top + bbox[1]), min(self.image.width, left + bbox[2]),
+                min(self.image.height, top + bbox[3]))
 
     def field(self, name: str, kind: str, values: Sequence[str], boxes: Sequence[Box]) -> None:
         """Record one personal value drawn as the given lines and boxes."""
@@ -231,17 +276,27 @@ class _Canvas:
         """Draw a rectangle in mm."""
         self.draw.rectangle([_mm(x), _mm(y), _mm(x + w), _mm(y + h)], outline=INK, width=width, fill=fill)
 
+    def rule(self, x0: float, x1: float, y: float, width: int = 3) -> None:
+        """Draw a horizontal line in mm."""
+        self.draw.line([_mm(x0), _mm(y), _mm(x1), _mm(y)], fill=INK, width=width)
+
     def tick_box(self, x: float, y: float, size: float = 4) -> None:
         """Draw an empty tick box in mm."""
         self.rect(x, y, size, size)
 
     def tick(self, x: float, y: float, name: str, meaning: str, size: float = 4) -> None:
-        """Cross the tick box at (x, y) mm with a pen mark that records what it means."""
+        """Mark the tick box at (x, y) mm with a pen cross or tick that records what it means."""
+        rng = self.rng
         a, b, c, d = _mm(x + 0.7), _mm(x + size - 0.7), _mm(y + 0.7), _mm(y + size - 0.7)
-        wobble = [self.rng.randint(-6, 6) for _ in range(4)]
-        self.draw.line([a + wobble[0], c, b, d + wobble[1]], fill=PEN, width=7)
-        self.draw.line([a, d + wobble[2], b + wobble[3], c], fill=PEN, width=7)
-        self.fields.append(Field(name, "handwriting", meaning, (a - 6, c - 6, b + 7, d + 7)))
+        if rng.random() < 0.5:
+            self.draw.line([a + rng.randint(-6, 6), c, b, d + rng.randint(-6, 6)], fill=self.pen, width=7)
+            self.draw.line([a, d + rng.randint(-6, 6), b + rng.randint(-6, 6), c], fill=self.pen, width=7)
+            box = (a - 10, c - 10, b + 11, d + 11)
+        else:  # a tick overshooting the box upwards
+            points = [(a, (c + d) // 2), ((a + b) // 2, d), (b + rng.randint(5, 25), c - rng.randint(10, 30))]
+            self.draw.line(points, fill=self.pen, width=7, joint="curve")
+            box = (a - 4, min(p[1] for p in points) - 4, max(p[0] for p in points) + 4, d + 4)
+        self.fields.append(Field(name, "handwriting", meaning, box))
 
     def wrap(self, s: str, font: str, width: float) -> list[str]:
         """Break s into lines no wider than width mm."""
@@ -249,7 +304,7 @@ class _Canvas:
         current = ""
         for word in s.split():
             trial = f"{current} {word}".strip()
-            if current and self.draw.textlength(trial, font=self.fonts[font]) > _mm(width):
+            if current and self.width_mm(trial, font) > width:
                 out.append(current)
                 trial = word
             current = trial
@@ -264,7 +319,7 @@ class _Canvas:
         end = _mm(x + width * rng.uniform(0.55, 0.9))
         while cursor < end:
             p0 = (cursor, base - rng.uniform(5, 40))
-            p1 = (cursor + rng.uniform(-40, 90), base - rng.uniform(40, 110))
+            p1 = (cursor + rng.uniform(-40, 90), base - rng.uniform(40, 130))
             p2 = (cursor + rng.uniform(0, 120), base + rng.uniform(-30, 25))
             p3 = (cursor + rng.uniform(60, 150), base - rng.uniform(5, 50))
             for t in np.linspace(0, 1, 24):
@@ -273,15 +328,10 @@ class _Canvas:
                     for a, b, c, d in zip(p0, p1, p2, p3, strict=True)))
             cursor = p3[0]
         pen = rng.randint(4, 7)
-        self.draw.line(points, fill=PEN, width=pen, joint="curve")
+        self.draw.line(points, fill=self.pen, width=pen, joint="curve")
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         box = (int(min(xs)) - pen, int(min(ys)) - pen, math.ceil(max(xs)) + pen, math.ceil(max(ys)) + pen)
         self.fields.append(Field("signature", "signature", "", box))
-
-
-def _ink_height(font: ImageFont.FreeTypeFont) -> int:
-    top, bottom = font.getbbox("Hg")[1::2]
-    return bottom - top
 
 
 def render_form(*, seed: int = 1, statements: Sequence[str] | None = None,
@@ -289,27 +339,33 @@ def render_form(*, seed: int = 1, statements: Sequence[str] | None = None,
                 census_fields: bool = True, filled: bool = True) -> RenderedForm:
     """Render an A4 300 dpi data collection sheet and its ground truth.
 
-    ``statements`` picks keys of STATEMENTS for the privacy paragraph (default: all of them); ``paragraphs``
-    replaces it with free text, one string per paragraph. ``title`` replaces the sheet's heading under the
-    school's name. ``census_fields=False`` leaves out the ethnicity, language, nationality and country rows.
+    ``seed`` picks the pupil, the school and the layout. ``statements`` picks keys of STATEMENTS for the
+    privacy paragraph (default: all of them); ``paragraphs`` replaces it with free text, one string per
+    paragraph. ``title`` replaces the sheet's heading under the school's name. ``census_fields=False`` leaves
+    out the ethnicity, language, nationality and country rows. ``filled=False`` leaves every value empty.
     """
     if statements is not None and (unknown := set(statements) - set(STATEMENTS)):
         raise ValueError(f"unknown statements {sorted(unknown)}; choose from {', '.join(STATEMENTS)}")
     rng = random.Random(seed)
-    person = _person(rng)
+    person = _person(rng, capitals=value_font.startswith("hand-") and rng.random() < 0.5,
+                     hollow_capitals=value_font == "hand-breip")
     school = rng.choice(SCHOOLS)
     village, town, area = rng.choice(TOWNS)
-    page = _Canvas(rng.choice(list(PRINT_FONTS)), value_font, rng)
+    layout = _layout(rng)
+    page = _Canvas(layout, value_font, rng)
     left, width = 18.0, 174.0
-    label_w = rng.choice([48.0, 54.0, 60.0])
-    row_h = rng.choice([8.0, 8.5, 9.0])
-
+    label_w, row_h = layout.label_w, layout.row_h
     y = 12.0
-    page.school(left, y, school, "title", page.new_line(), "school_name")
+    number = 0
+
+    def centre(s: str, font: str) -> float:
+        return left + (width - page.width_mm(s, font)) / 2 if layout.centred else left
+
+    page.school(centre(school, "title"), y, school, "title", page.new_line(), "school_name")
     y += 8
-    page.school(left, y, f"{rng.choice(STREETS)}, {village}, {town} {area}{rng.randint(1, 29)} "
-                         f"{rng.randint(1, 9)}AB  Telephone 0113 496 0{rng.randint(0, 999):03d}",
-                "small", page.new_line(), "school_address")
+    letterhead = (f"{rng.choice(STREETS)}, {village}, {town} {area}{rng.randint(1, 29)} "
+                  f"{rng.randint(1, 9)}AB  Telephone 0113 496 0{rng.randint(0, 999):03d}")
+    page.school(centre(letterhead, "small"), y, letterhead, "small", page.new_line(), "school_address")
     y += 7
     page.text(left, y, title or "Data Collection Sheet", "heading", page.new_line())
     y += 6.5
@@ -320,35 +376,65 @@ def render_form(*, seed: int = 1, statements: Sequence[str] | None = None,
     y += 3
 
     def section(heading: str) -> None:
-        nonlocal y
-        page.rect(left, y, width, 7, width=0, fill=225)
-        page.text(left + 2, y + 1.1, heading, "heading", page.new_line())
+        nonlocal y, number
+        number += 1
+        if layout.banner:
+            page.rect(left, y, width, 7, width=0, fill=225)
+        else:
+            page.rule(left, left + width, y + 6.8, width=4)
+        indent = 2 if layout.banner else 0
+        page.text(left + indent, y + 1.1, f"{number}. {heading}", "heading", page.new_line())
         y += 8.5
 
     def row(label: str, name: str, kind: str, values: Sequence[str], options: Sequence[str] = ()) -> None:
         nonlocal y
-        extra = 5.5
-        height = row_h + (len(values) - 1) * extra if filled else row_h
-        page.rect(left, y, label_w, height)
-        page.rect(left + label_w, y, width - label_w, height)
+        lines = len(values) if filled else 1
+        step = 6.0 if layout.boxed else row_h  # one address line after another, or one per underline
+        slot = row_h if lines == 1 or not layout.boxed else step
+        first = y + (row_h - slot) / 2
+        height = row_h + (lines - 1) * step
         line = page.new_line()
-        page.text(left + 2, y + row_h / 2 - 2.1, label, "label", line)
-        option_x = left + width - 2 - sum(page.draw.textlength(o, font=page.fonts["small"]) / _mm(1) + 8
-                                          for o in options)
+        page.text(left + (2 if layout.boxed else 0), y + row_h / 2 - 2.1, label, "label", line)
+        option_x = left + width - 2 - sum(page.width_mm(o, "small") + 8 for o in options)
+        value_right = option_x - 3 if options else left + width
+        if layout.boxed:
+            page.rect(left, y, label_w, height)
+            page.rect(left + label_w, y, width - label_w, height)
+        else:
+            for i in range(lines):
+                page.rule(left + label_w, value_right, y + (i + 1) * row_h - 1.2, width=2)
         if filled:
-            value_w = (option_x if options else left + width) - (left + label_w) - 5
-            cell_h = row_h if len(values) == 1 else extra + 1
-            boxes = [page.value(left + label_w + 3, y + i * extra + (row_h - cell_h) / 2 * (i == 0), value_w,
-                                cell_h, value, line if i == 0 else page.new_line())
+            value_w = value_right - (left + label_w) - 5
+            boxes = [page.value(left + label_w + 3, first + i * step, value_w, slot, value,
+                                line if i == 0 else page.new_line())
                      for i, value in enumerate(values)]
             page.field(name, kind, values, boxes)
         for option in options:  # 'Refused' / 'Not yet obtained' tick boxes
             page.tick_box(option_x, y + row_h / 2 - 2)
             page.text(option_x + 5.5, y + row_h / 2 - 2, option, "small", line)
-            option_x += page.draw.textlength(option, font=page.fonts["small"]) / _mm(1) + 8
+            option_x += page.width_mm(option, "small") + 8
         y += height
 
-    section("1. Pupil details")
+    def notice() -> None:
+        nonlocal y
+        texts = list(paragraphs) if paragraphs is not None else [" ".join(STATEMENTS[k] for k in chosen)]
+        texts = [t for t in texts if t.strip()]
+        if not texts:
+            return
+        section("How we use this information")
+        for paragraph in texts:
+            for s in page.wrap(paragraph, "body", width):
+                page.text(left, y, s, "body", page.new_line())
+                y += 4.6
+            y += 1.5
+        y += 3
+
+    chosen = list(STATEMENTS) if statements is None else [k for k in STATEMENTS if k in statements]
+    if paragraphs is not None:
+        chosen = [k for k in STATEMENTS if any(STATEMENTS[k] in t for t in paragraphs)]
+    if layout.notice_first:
+        notice()
+    section("Pupil details")
     row("Legal surname", "surname", "name", [person.surname])
     row("Legal forename(s)", "forenames", "name", [person.forenames])
     row("Date of birth", "date_of_birth", "date_of_birth", [person.dob])
@@ -356,13 +442,13 @@ def render_form(*, seed: int = 1, statements: Sequence[str] | None = None,
     row("Home address", "address", "address", person.address)
     row("Postcode", "postcode", "postcode", [person.postcode])
     y += 3
-    section("2. Parent / carer contact")
+    section("Parent / carer contact")
     row("Name", "parent", "name", [person.parent])
     row("Telephone", "phone", "phone", [person.phone])
     row("Email", "email", "email", [person.email])
     y += 3
     if census_fields:
-        section("3. School census information")
+        section("School census information")
         page.text(left, y, "Ethnicity (tick one box)", "label", page.new_line())
         y += 6
         for i in range(0, len(ETHNICITIES), 3):
@@ -380,33 +466,21 @@ def render_form(*, seed: int = 1, statements: Sequence[str] | None = None,
         row("Nationality", "nationality", "other", [person.nationality], options)
         row("Country of birth", "country_of_birth", "other", [person.country], options)
         y += 3
-
-    chosen = list(STATEMENTS) if statements is None else [k for k in STATEMENTS if k in statements]
-    texts = list(paragraphs) if paragraphs is not None else [" ".join(STATEMENTS[k] for k in chosen)]
-    texts = [t for t in texts if t.strip()]
-    if texts:
-        section(f"{4 if census_fields else 3}. How we use this information")
-        for paragraph in texts:
-            for s in page.wrap(paragraph, "body", width):
-                page.text(left, y, s, "body", page.new_line())
-                y += 4.6
-            y += 1.5
-    y += 5
+    if not layout.notice_first:
+        notice()
+    y += 2
     line = page.new_line()
     page.text(left, y, "Signed (parent/carer):", "label", line)
-    page.draw.line([_mm(left + 45), _mm(y + 5), _mm(left + 118), _mm(y + 5)], fill=INK, width=3)
+    page.rule(left + 45, left + 118, y + 5)
     if filled:
         page.signature(left + 45, y + 4.5, 73)
     page.text(left + 123, y, "Date:", "label", line)
-    page.draw.line([_mm(left + 135), _mm(y + 5), _mm(left + width), _mm(y + 5)], fill=INK, width=3)
+    page.rule(left + 135, left + width, y + 5)
     if filled:
         page.field("signed_date", "other", [person.signed],
                    [page.value(left + 137, y - 2, width - 137, 6.5, person.signed, line)])
-    if y > A4_MM[1] - 14:
+    if y > A4_MM[1] - 12:
         raise ValueError("the form does not fit on one A4 page: shorten the paragraphs")
-
-    if paragraphs is not None:
-        chosen = [k for k in STATEMENTS if any(STATEMENTS[k] in t for t in paragraphs)]
     return RenderedForm(image=page.image, dpi=DPI, text="\n".join(" ".join(ln) for ln in page.lines if ln),
                         printed_words=page.printed, fields=page.fields, statements=chosen)
 
@@ -425,11 +499,10 @@ def _table(size: tuple[int, int], rng: np.random.Generator) -> Image.Image:
     w, h = size
     rows, cols = h // 8 + 1, w // 8 + 1
     grain = np.cumsum(rng.normal(0, 1, (rows, 1)), axis=0) + rng.normal(0, 2.5, (rows, cols))
-    grain = np.repeat(np.repeat(grain, 8, axis=0), 8, axis=1)[:h, :w]
     grain = (grain - grain.mean()) / (grain.std() + 1e-6)
     base = np.array([122, 92, 64], float) + rng.uniform(-20, 20, 3)
     rgb = np.clip(base[None, None, :] + grain[..., None] * 14, 0, 255).astype(np.uint8)
-    return Image.fromarray(rgb, "RGB").filter(ImageFilter.GaussianBlur(3))
+    return Image.fromarray(rgb, "RGB").resize(size, Image.Resampling.BILINEAR)
 
 
 def _phone_photo(page: Image.Image, rng: np.random.Generator) -> Image.Image:
@@ -439,7 +512,7 @@ def _phone_photo(page: Image.Image, rng: np.random.Generator) -> Image.Image:
     scale = out_h * rng.uniform(0.80, 0.88) / ph
     cx, cy = out_w / 2 + rng.uniform(-80, 80), out_h / 2 + rng.uniform(-80, 80)
     half_w, half_h = pw * scale / 2, ph * scale / 2
-    squeeze = rng.uniform(0.03, 0.08) * half_w  # the far edge looks narrower
+    squeeze = rng.uniform(0.05, 0.11) * half_w  # the far edge looks narrower
     corners = [(cx - half_w + squeeze, cy - half_h), (cx + half_w - squeeze, cy - half_h),
                (cx + half_w, cy + half_h), (cx - half_w, cy + half_h)]
     corners = [(x + rng.uniform(-50, 50), y + rng.uniform(-50, 50)) for x, y in corners]
@@ -457,13 +530,13 @@ def _phone_photo(page: Image.Image, rng: np.random.Generator) -> Image.Image:
     light = 0.62 + 0.38 * (ramp - ramp.min()) / (np.ptp(ramp) + 1e-6)
     sx, sy = rng.choice([0, out_w]), rng.uniform(0.2, 0.8) * out_h  # the phone's shadow from one side
     dist = np.hypot((xx - sx) / (out_w * 0.45), (yy - sy) / (out_h * 0.35))
-    light *= 1 - 0.45 / (1 + np.exp((dist - 1) * 6))
+    light *= 1 - 0.5 / (1 + np.exp((dist - 1) * 6))
     light_img = Image.fromarray((light * 255).astype(np.uint8), "L").resize((out_w, out_h),
                                                                              Image.Resampling.BILINEAR)
     light_arr = np.asarray(light_img, np.float32)[..., None] / 255
     warm = np.array([1.0, 0.93, 0.80], np.float32)
     arr = np.asarray(photo, np.float32) * light_arr * warm
-    arr += rng.normal(0, 4, arr.shape[:2])[..., None].astype(np.float32)
+    arr += 4 * rng.standard_normal(arr.shape[:2], dtype=np.float32)[..., None]
     photo = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
     return photo.filter(ImageFilter.GaussianBlur(0.8))
 
