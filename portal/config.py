@@ -18,6 +18,12 @@ DEFAULTS: dict[str, Any] = {
     "OCR_TIMEOUT": 60.0,  # seconds for one Tesseract call
     "AUDIT_THREADS": 1,  # in-process audit workers (each OCRs pages on every core)
     "RESUME_JOBS": True,  # re-queue audits left queued or running by a crash, at start
+    "AUDIT_LEASE": 120.0,  # seconds a running audit's claim outlives its last heartbeat (then others take over)
+    "OCR_ENGINE": None,  # "module:factory" called with the config to build the OCR engine; None means Tesseract
+    "AUDIT_QUEUE": "audit",  # Celery queue of audit jobs
+    "VISIBILITY_TIMEOUT": 3600,  # seconds before Redis hands an unacknowledged audit to another worker
+    "SWEEP_INTERVAL": 60.0,  # seconds between a worker's sweeps for audits the broker lost
+    "RESEND_AFTER": 120.0,  # seconds a queued audit may wait unseen by the broker before it is re-sent
     "RETENTION_DAYS": 30,  # redacted results kept for parents who did not consent to campaign use
     "EVIDENCE_RETENTION_DAYS": 730,  # redacted results kept as campaign evidence, with consent
     "SUPPRESSION_THRESHOLD": 5,  # reports and exports hide counts below this
