@@ -25,9 +25,12 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     csrf.init_app(app)
     _sqlite_pragmas(app)
 
+    from . import auth
     from .uploads import bp as uploads_bp
 
     app.register_blueprint(uploads_bp)
+    app.register_blueprint(auth.bp)
+    auth.init_app(app)
     commands.init_app(app)
     jobs.init_app(app)
 

@@ -28,6 +28,11 @@ DEFAULTS: dict[str, Any] = {
     "EVIDENCE_RETENTION_DAYS": 730,  # redacted results kept as campaign evidence, with consent
     "SUPPRESSION_THRESHOLD": 5,  # reports and exports hide counts below this
     "SESSION_HOURS": 8,  # staff sessions expire after this many hours
+    "LOGIN_MAX_FAILURES": 5,  # failed sign-ins (password or code) before an account is locked
+    "LOGIN_LOCK_MINUTES": 15,  # how long a locked account waits
+    "LOGIN_IP_MAX_FAILURES": 20,  # failed sign-ins from one client address per LOGIN_LOCK_MINUTES
+    "INVITE_HOURS": 72,  # a set-password link from an admin's invitation works this long, once
+    "REVIEW_LOCK_MINUTES": 30,  # a reviewer's lock on a submission lapses after this long
     "CONTROLLER_NAME": "the Census Form Audit campaign",  # who runs this portal, for the privacy notice
     "CONTROLLER_ADDRESS": "c/o the campaign's registered address",
     "CONTACT_EMAIL": "privacy@census-audit.example.org",

@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -161,7 +162,7 @@ class Finding(db.Model):
         return self.final_status in ("missing", "violation")
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """A staff account: researcher, campaigner or admin. Parents have no accounts."""
 
     __tablename__ = "user"
@@ -172,9 +173,33 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(16))  # researcher | campaigner | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # last accepted TOTP time step: no replays
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Tell flask-login whether this account may sign in."""
+        return self.active
+
+    def get_id(self) -> str:
+        """Return the session's user id, bound to the password so a new password ends old sessions."""
+        return f"{self.id}:{hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]}"
+
+
+class SubmissionReview(db.Model):
+    """One reviewer's decision on a submission's status, with the rejection reason and a note."""
+
+    __tablename__ = "submission_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(12))  # a ReviewStatus
+    reason: Mapped[str | None] = mapped_column(String(32))  # rejected: not_census | unreadable | duplicate
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class FindingReview(db.Model):

@@ -58,3 +58,24 @@ def receipt_token(response: Any) -> str:
     match = re.search(r"/r/([A-Za-z0-9_-]+)$", response.headers["Location"])
     assert match, response.headers.get("Location")
     return match.group(1)
+
+
+@pytest.fixture
+def staff(app: Flask) -> Any:
+    """Return a factory of staff users: ``staff("researcher")`` (enrolled in TOTP when the role needs it)."""
+    from tests.staff import make_user
+
+    return lambda role, **kwargs: make_user(app, role, **kwargs)
+
+
+@pytest.fixture
+def login(app: Flask, client: FlaskClient, staff: Any) -> Any:
+    """Return ``login(role_or_user)``: sign ``client`` in through the real forms and return the user."""
+    from tests.staff import sign_in
+
+    def _login(who: Any) -> Any:
+        user = staff(who) if isinstance(who, str) else who
+        sign_in(app, client, user)
+        return user
+
+    return _login
