@@ -132,3 +132,12 @@ def test_seeds_vary_the_layout_and_every_form_fits_the_page() -> None:
         address = next(f for f in form.fields if f.type == "address")
         assert 2 <= len(address.value.splitlines()) <= 3
         assert all(line in form.text for line in address.value.splitlines())
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "png", "webp"])
+def test_exif_tags_are_embedded(fmt: str) -> None:
+    page = formgen.render_form(seed=5).image.rotate(90, expand=True)
+    data = formgen.to_bytes(page, fmt, exif={formgen.EXIF_ORIENTATION: 6, formgen.EXIF_MAKE: "Census Phone"})
+    with Image.open(io.BytesIO(data)) as image:
+        exif = image.getexif()
+        assert exif[formgen.EXIF_ORIENTATION] == 6 and exif[formgen.EXIF_MAKE] == "Census Phone"

@@ -7,7 +7,7 @@ import math
 import random
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -578,14 +578,27 @@ def degrade(image: Image.Image, *, seed: int = 1, rotate: float = 0, dpi: int = 
     return out
 
 
-def to_bytes(image: Image.Image, fmt: str, dpi: int | None = 300, quality: int = 90) -> bytes:
-    """Encode image as PNG, JPEG, TIFF, WEBP or HEIC, declaring dpi when given (HEIC carries none)."""
+EXIF_ORIENTATION = 0x0112  # 1 upright; 3 turned 180°; 6 to be turned 90° clockwise; 8 90° anticlockwise
+EXIF_MAKE = 0x010F
+EXIF_MODEL = 0x0110
+
+
+def to_bytes(image: Image.Image, fmt: str, dpi: int | None = 300, quality: int = 90,
+             exif: Mapping[int, str | int] | None = None) -> bytes:
+    """Encode image as PNG, JPEG, TIFF, WEBP or HEIC, declaring dpi when given (HEIC carries none).
+
+    ``exif`` holds tags to embed, such as ``{EXIF_ORIENTATION: 6, EXIF_MAKE: "Phone"}``.
+    """
     fmt = fmt.upper()
     options: dict[str, object] = {"dpi": (dpi, dpi)} if dpi and fmt in ("PNG", "JPEG", "TIFF") else {}
     if fmt in ("JPEG", "WEBP", "HEIC"):
         options["quality"] = quality
     if fmt == "TIFF":
         options["compression"] = "tiff_deflate"
+    if exif:
+        tags = Image.Exif()
+        tags.update(exif)
+        options["exif"] = tags.tobytes()
     if fmt == "HEIC":
         import pillow_heif
 
@@ -708,6 +721,7 @@ def decompression_bomb(width: int = 60000, height: int = 60000) -> bytes:
             + _png_chunk(b"IDAT", data) + _png_chunk(b"IEND", b""))
 
 
-__all__ = ["DPI", "ENCRYPTED_PDF_PASSWORD", "ETHNICITIES", "PRINT_FONTS", "STATEMENTS", "VALUE_FONTS",
-           "Box", "Field", "RenderedForm", "decompression_bomb", "degrade", "encrypted_pdf", "multipage_tiff",
-           "render_form", "scanned_pdf", "text_pdf", "to_bytes", "upn_check_letter"]
+__all__ = ["DPI", "ENCRYPTED_PDF_PASSWORD", "ETHNICITIES", "EXIF_MAKE", "EXIF_MODEL", "EXIF_ORIENTATION",
+           "PRINT_FONTS", "STATEMENTS", "VALUE_FONTS", "Box", "Field", "RenderedForm", "decompression_bomb",
+           "degrade", "encrypted_pdf", "multipage_tiff", "render_form", "scanned_pdf", "text_pdf", "to_bytes",
+           "upn_check_letter"]
