@@ -1,0 +1,240 @@
+"""Turn uploaded bytes into page images: type from content, limits enforced, metadata dropped."""
+from __future__ import annotations
+
+import ctypes
+import io
+import logging
+import struct
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pillow_heif
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageOps
+
+from .document import Box, Word, union
+from .errors import Corrupt, EncryptedPdf, ImageTooLarge, TooLarge, TooManyPages, UnsupportedType
+
+log = logging.getLogger(__name__)
+
+pillow_heif.register_heif_opener()
+# Pillow's own bomb check warns between its two thresholds before it refuses; ``load`` checks every page's
+# size from the header against the caller's Limits instead, so the global check is switched off here.
+Image.MAX_IMAGE_PIXELS = None
+
+PDF_DPI = 300
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
+# What a damaged file makes Pillow or its plugins raise while decoding.
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, RuntimeError,
+                 struct.error, zlib.error)
+MIN_TEXT_CHARS = 30  # fewer visible characters than this: treat the PDF page as a scan
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one upload may hold: bytes, pages and pixels per page."""
+
+    max_bytes: int = 20_000_000
+    max_pages: int = 20
+    max_pixels: int = 50_000_000
+
+
+@dataclass
+class SourcePage:
+    """One page as uploaded: pixels only, declared DPI, and text-layer words if the PDF had them."""
+
+    image: Image.Image
+    dpi: int | None
+    words: list[Word] | None = None  # in the image's pixel coordinates; None when the page needs OCR
+
+
+def sniff(data: bytes) -> str | None:
+    """Return the file type the content's magic bytes announce, or None."""
+    head = data[:32]
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "TIFF"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return "HEIF"
+    if b"%PDF-" in data[:1024]:
+        return "PDF"
+    return None
+
+
+def load(data: bytes, limits: Limits) -> list[SourcePage]:
+    """Decode an upload into pages; raise an AuditError subclass when it cannot or must not be read."""
+    if len(data) > limits.max_bytes:
+        raise TooLarge()
+    if not data:
+        raise Corrupt("This file is empty. Please choose the photo or scan again.")
+    kind = sniff(data)
+    if kind is None:
+        raise UnsupportedType()
+    pages = _pdf(data, limits) if kind == "PDF" else _raster(data, kind, limits)
+    log.info("loaded %s: %d page(s)", kind, len(pages))
+    return pages
+
+
+def _check_pixels(width: float, height: float, limits: Limits) -> None:
+    """Refuse a page whose pixel count exceeds the limit, before any pixel is decoded."""
+    if width * height > limits.max_pixels:
+        raise ImageTooLarge()
+
+
+def _raster(data: bytes, kind: str, limits: Limits) -> list[SourcePage]:
+    """Decode an image file; only TIFF pages beyond the first count (other formats: first frame)."""
+    try:
+        with Image.open(io.BytesIO(data), formats=[kind]) as im:
+            frames = getattr(im, "n_frames", 1) if kind == "TIFF" else 1
+            if frames > limits.max_pages:
+                raise TooManyPages()
+            pages = []
+            for index in range(frames):
+                im.seek(index)
+                _check_pixels(*im.size, limits)
+                im.load()
+                pages.append(SourcePage(_pixels(ImageOps.exif_transpose(im)), _declared_dpi(im)))
+            return pages
+    except Image.DecompressionBombError as e:
+        raise ImageTooLarge() from e
+    except DECODE_ERRORS as e:
+        raise Corrupt() from e
+
+
+def _declared_dpi(im: Image.Image) -> int | None:
+    """Return the horizontal DPI the file declares, if any."""
+    dpi = im.info.get("dpi")
+    try:
+        value = round(float(dpi[0]))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if 50 <= value <= 10_000 else None
+
+
+def _pixels(im: Image.Image) -> Image.Image:
+    """Reduce a decoded image we own to "L" or "RGB" pixels: transparency on white, metadata dropped."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        array = np.asarray(im.convert("F"), dtype=np.float32)
+        top = 65535.0 if im.mode.startswith("I;16") or array.max() > 255 else 255.0
+        im = Image.fromarray(np.clip(array * (255.0 / top), 0, 255).astype(np.uint8))
+    elif "A" in im.getbands() or "transparency" in im.info:
+        flat = Image.new("RGBA", im.size, (255, 255, 255, 255))
+        flat.alpha_composite(im.convert("RGBA"))
+        im = flat.convert("RGB")
+    elif im.mode not in ("L", "RGB"):
+        im = im.convert("L" if im.mode == "1" else "RGB")
+    im.info = {}
+    return im
+
+
+def _pdf(data: bytes, limits: Limits) -> list[SourcePage]:
+    """Render PDF pages at 300 dpi, with their words when the page has a real text layer."""
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if e.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise EncryptedPdf() from e
+        raise Corrupt() from e
+    try:
+        if len(doc) > limits.max_pages:
+            raise TooManyPages()
+        pages = []
+        for index in range(len(doc)):
+            page = doc[index]
+            try:
+                pages.append(_pdf_page(page, limits))
+            finally:
+                page.close()
+        return pages
+    except pdfium.PdfiumError as e:
+        raise Corrupt() from e
+    finally:
+        doc.close()
+
+
+def _pdf_page(page: pdfium.PdfPage, limits: Limits) -> SourcePage:
+    """Render one PDF page and read its text layer, if it has one."""
+    scale = PDF_DPI / 72
+    width, height = page.get_size()
+    _check_pixels(width * scale, height * scale, limits)
+    bitmap = page.render(scale=scale, grayscale=True)
+    image = _pixels(bitmap.to_pil().copy())  # the bitmap's buffer is pdfium's
+    textpage = page.get_textpage()
+    try:
+        words = _text_layer(page, textpage, image.size)
+    finally:
+        textpage.close()
+    return SourcePage(image, PDF_DPI, words)
+
+
+def _text_layer(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
+                size: tuple[int, int]) -> list[Word] | None:
+    """Return the page's visible words in render pixels, or None when it has too little real text."""
+    count = textpage.count_chars()
+    chars: list[tuple[str, Box | None]] = []
+    visible = 0
+    for index in range(count):
+        char = chr(pdfium_c.FPDFText_GetUnicode(textpage, index) or 32)
+        if char.isspace() or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
+            chars.append((char if char in "\r\n" else " ", None))
+            continue
+        obj = pdfium_c.FPDFText_GetTextObject(textpage, index)
+        if obj and pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
+            continue  # an earlier OCR's hidden layer: read the page ourselves instead
+        visible += 1
+        chars.append((char, _device_box(page, textpage.get_charbox(index), size)))
+    if visible < MIN_TEXT_CHARS:
+        return None
+    return _words(chars)
+
+
+def _device_box(page: pdfium.PdfPage, box: tuple[float, float, float, float], size: tuple[int, int]) -> Box:
+    """Map a PDF-space box (left, bottom, right, top) to pixels of the page rendered at ``size``."""
+    xs, ys = [], []
+    for px, py in ((box[0], box[1]), (box[2], box[3])):
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        pdfium_c.FPDF_PageToDevice(page, 0, 0, size[0], size[1], 0, px, py, dx, dy)
+        xs.append(dx.value)
+        ys.append(dy.value)
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _words(chars: list[tuple[str, Box | None]]) -> list[Word]:
+    """Group characters into words and lines; a new paragraph starts after a gap taller than a line."""
+    words: list[Word] = []
+    pending: list[tuple[str, Box]] = []
+    line = par = 1
+    line_box: Box | None = None
+    new_line = False
+
+    def flush() -> None:
+        nonlocal line, par, line_box, new_line
+        if not pending:
+            return
+        box = union([b for _, b in pending])
+        centre = (box[1] + box[3]) / 2
+        if line_box is not None and (new_line or not line_box[1] <= centre <= line_box[3]):
+            line += 1
+            if box[1] - line_box[3] > line_box[3] - line_box[1]:
+                par += 1
+            line_box = None
+        words.append(Word("".join(c for c, _ in pending), box, 100.0, 1, par, line))
+        line_box = box if line_box is None else union([line_box, box])
+        new_line = False
+        pending.clear()
+
+    for char, box in chars:
+        if box is None:
+            flush()
+            new_line = new_line or char in "\r\n"
+        else:
+            pending.append((char, box))
+    flush()
+    return words
