@@ -5,6 +5,8 @@ import ctypes
 import io
 import logging
 import struct
+import threading
+import warnings
 import zlib
 from dataclasses import dataclass
 
@@ -20,21 +22,19 @@ from .errors import Corrupt, EncryptedPdf, ImageTooLarge, TooLarge, TooManyPages
 log = logging.getLogger(__name__)
 
 pillow_heif.register_heif_opener()
-# Pillow's own bomb check warns between its two thresholds before it refuses; ``load`` checks every page's
-# size from the header against the caller's Limits instead, so the global check is switched off here.
-Image.MAX_IMAGE_PIXELS = None
 
 PDF_DPI = 300
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
 # What a damaged file makes Pillow or its plugins raise while decoding.
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, RuntimeError,
                  struct.error, zlib.error)
+_DECODING = threading.Lock()
 MIN_TEXT_CHARS = 30  # fewer visible characters than this: treat the PDF page as a scan
 
 
 @dataclass(frozen=True)
 class Limits:
-    """How much one upload may hold: bytes, pages and pixels per page."""
+    """How much one upload may hold: bytes, pages and pixels per page (Pillow's own limit caps the last)."""
 
     max_bytes: int = 20_000_000
     max_pages: int = 20
@@ -90,6 +90,22 @@ def _check_pixels(width: float, height: float, limits: Limits) -> None:
 
 def _raster(data: bytes, kind: str, limits: Limits) -> list[SourcePage]:
     """Decode an image file; only TIFF pages beyond the first count (other formats: first frame)."""
+    # Decoders warn about damaged metadata: collect those warnings instead of letting them reach the caller,
+    # but make Pillow's decompression-bomb warning an error. catch_warnings swaps process-wide state, so
+    # decodes take turns.
+    with _DECODING, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            pages = _decode(data, kind, limits)
+        finally:
+            for warning in caught:
+                log.info("decoder warning: %s", warning.category.__name__)
+    return pages
+
+
+def _decode(data: bytes, kind: str, limits: Limits) -> list[SourcePage]:
+    """Decode the frames of an image file into pages, refusing oversized ones before decoding them."""
     try:
         with Image.open(io.BytesIO(data), formats=[kind]) as im:
             frames = getattr(im, "n_frames", 1) if kind == "TIFF" else 1
@@ -102,7 +118,7 @@ def _raster(data: bytes, kind: str, limits: Limits) -> list[SourcePage]:
                 im.load()
                 pages.append(SourcePage(_pixels(ImageOps.exif_transpose(im)), _declared_dpi(im)))
             return pages
-    except Image.DecompressionBombError as e:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:  # beyond Pillow's own limit
         raise ImageTooLarge() from e
     except DECODE_ERRORS as e:
         raise Corrupt() from e

@@ -74,7 +74,7 @@ def words(data: dict[str, list]) -> list[Word]:
     """Turn image_to_data's columns into Words, numbering lines uniquely across the page."""
     out: list[Word] = []
     lines: dict[tuple[int, int, int], int] = {}
-    for i, text in enumerate(data["text"]):
+    for i, text in enumerate(data.get("text", ())):  # no rows at all: pytesseract gives {}
         text = str(text).strip()
         conf = float(data["conf"][i])
         if not text or conf < 0:
