@@ -6,8 +6,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 import pytesseract
+import pytest
 from PIL import Image
 
 from portal.audit import errors
@@ -65,7 +65,8 @@ def test_tesseract_engine_is_an_ocr_engine() -> None:
     assert callable(engine.read)
 
 
-def test_tesseract_crash_gives_ocr_failed(fake_tesseract: Callable[[str], Path], small_page: Image.Image) -> None:
+def test_tesseract_crash_gives_ocr_failed(fake_tesseract: Callable[[str], Path],
+                                          small_page: Image.Image) -> None:
     fake_tesseract('echo "Segmentation fault" >&2; exit 1')
     with pytest.raises(errors.OcrFailed) as caught:
         TesseractEngine().read(small_page, 75)
@@ -74,7 +75,8 @@ def test_tesseract_crash_gives_ocr_failed(fake_tesseract: Callable[[str], Path],
     assert isinstance(caught.value.__cause__, pytesseract.TesseractError)
 
 
-def test_tesseract_hang_gives_ocr_timeout(fake_tesseract: Callable[[str], Path], small_page: Image.Image) -> None:
+def test_tesseract_hang_gives_ocr_timeout(fake_tesseract: Callable[[str], Path],
+                                          small_page: Image.Image) -> None:
     fake_tesseract("exec sleep 30")
     started = time.monotonic()
     with pytest.raises(errors.OcrTimeout) as caught:
