@@ -31,6 +31,12 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     app.register_blueprint(uploads_bp)
     app.register_blueprint(auth.bp)
     auth.init_app(app)
+    from .review import bp as review_bp
+
+    app.register_blueprint(review_bp)
+    from .reports import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
     commands.init_app(app)
     jobs.init_app(app)
 
