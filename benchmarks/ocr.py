@@ -16,8 +16,9 @@ and a 10-page scanned PDF. Each is read twice, in the same run:
   in hand to the text out; the worker's interpreter start and imports are shown apart as ``+start``.
 
 Peak memory is the largest summed RSS of the whole process tree (the command or worker and every Tesseract
-it starts), sampled from ``/proc`` every 10 ms, and never less than the largest single process's own peak
-(``wait4``). Times are the median of ``--repeat`` runs; memory is the largest.
+it starts), sampled from ``/proc`` every 10 ms (``ru_maxrss`` would not do: a forked child is charged with the
+benchmark's own memory before it execs). Times are the median of ``--repeat`` runs; memory is the largest.
+The machine's load average is printed first: other work on the cores slows both sides.
 
 CER (character error rate) is given two ways, both whitespace-normalised, over the ground truth's length:
 ``CER`` ignores word order (words read right cost nothing wherever they are; each left-over word of the truth
@@ -193,15 +194,14 @@ def measure(command: Sequence[str]) -> Measure:
 
         sampler = threading.Thread(target=sample)
         sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
+        returncode = process.wait()
         seconds = time.perf_counter() - started
         done.set()
         sampler.join()
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Measure(seconds, max(peak, usage.ru_maxrss * 1024), out.read().decode(errors="replace"),
-                       err.read().decode(errors="replace"), process.returncode)
+        stdout, stderr = (f.read().decode(errors="replace") for f in (out, err))
+        return Measure(seconds, peak, stdout, stderr, returncode)
 
 
 def run_bare(item: Input) -> Result:
@@ -327,7 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         inputs = generate(folder, args.only)
         header = (f"{'input':<26} {'bare s':>7} {'engine s':>9} {'+start':>7} {'×bare':>6} {'bare MB':>8} "
                   f"{'eng MB':>7} {'bare CER':>9} {'eng CER':>8} {'ordered b/e':>13}  targets (issue #3)")
-        print(f"{os.cpu_count()} cores, {args.repeat} run(s) per side, median time, largest memory")
+        load = os.getloadavg()[0]
+        print(f"{os.cpu_count()} cores, load average {load:.1f}; {args.repeat} run(s) per side, median time, "
+              "largest memory")
         print(header)
         print("-" * len(header))
         missed = 0
