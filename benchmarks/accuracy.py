@@ -163,7 +163,8 @@ def applies(rule: str, flags: frozenset[str], form_date: date | None) -> bool | 
     nat = "NAT" in flags
     conditions = {
         "FP-02": "G18" in flags, "FP-04": "G18" in flags, "FP-07": "G18" in flags, "FP-09": "G18" in flags,
-        "FP-11": "G18" in flags, "FP-06": bool({"CEN", "NAT"} & flags), "CEN-09": bool({"CEN", "NAT"} & flags),
+        "FP-11": "G18" in flags,
+        "FP-06": bool({"CEN", "NAT"} & flags), "CEN-09": bool({"CEN", "NAT"} & flags),
         "FP-10": "CONS" in flags, "FP-15": "SRC" in flags, "FP-16": {"SEC", "GEN"} <= flags,
         "CEN-04": nat and (form_date is None or form_date >= RETRACTION_START),
         "CEN-06": bool({"NAT", "ETH"} & flags), "CEN-10": nat and "D18" in flags,
@@ -305,7 +306,10 @@ def run(doc: Document, use_ocr: bool) -> Outcome:
     )
 
 
-def _set_report(title: str, names: tuple[str, ...], pairs: list[tuple[frozenset[str], frozenset[str]]]) -> None:
+Pairs = list[tuple[frozenset[str], frozenset[str]]]
+
+
+def _set_report(title: str, names: tuple[str, ...], pairs: Pairs) -> None:
     """Print per-label precision/recall and exact-set accuracy for flags or census items."""
     exact = sum(expected == got for expected, got in pairs)
     print(f"\n{title}: whole set right on {exact}/{len(pairs)} documents ({exact / len(pairs):.1%})")
@@ -346,8 +350,9 @@ def report(outcomes: list[Outcome], target: float, use_ocr: bool) -> float:
     print(f"\nOverall macro-F1 (mean of per-rule macro-F1): {macro:.3f}  target >= {target:.2f}: "
           f"{'MET' if macro >= target else 'NOT MET'}")
     print(f"Rule verdicts right: {correct}/{cells} ({correct / cells:.1%})")
-    print(f"Fails, pooled over rules: precision {pooled_fails.precision:.3f}, recall {pooled_fails.recall:.3f},"
-          f" F1 {pooled_fails.f1:.3f} (TP {pooled_fails.tp}, FP {pooled_fails.fp}, FN {pooled_fails.fn})")
+    pf = pooled_fails
+    print(f"Fails, pooled over rules: precision {pf.precision:.3f}, recall {pf.recall:.3f}, F1 {pf.f1:.3f}"
+          f" (TP {pf.tp}, FP {pf.fp}, FN {pf.fn})")
     documents_all_right = sum(all(o.doc.rules[r] == o.rules.get(r) for r in RULE_IDS) for o in outcomes)
     print(f"Documents with every rule right: {documents_all_right}/{len(outcomes)}")
 
