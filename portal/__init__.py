@@ -34,6 +34,9 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     from .review import bp as review_bp
 
     app.register_blueprint(review_bp)
+    from .admin import bp as admin_bp
+
+    app.register_blueprint(admin_bp)
     from .reports import bp as reports_bp
 
     app.register_blueprint(reports_bp)
