@@ -54,6 +54,7 @@ PROHIBITIONS = frozenset({"CEN-05", "CEN-06", "CEN-07", "CEN-10"})
 REQUIREMENT_STATUSES = frozenset({"present", "missing", "not_applicable"})
 PROHIBITION_STATUSES = frozenset({"clear", "violation", "not_applicable"})
 FAILS = frozenset({"missing", "violation"})
+Pairs = list[tuple[frozenset[str], frozenset[str]]]  # (expected, got) label sets, one pair per document
 FLAGS = ("NAT", "ETH", "AP", "CEN", "G18", "D18", "CONS", "SEC", "SRC", "GEN")
 CENSUS_ITEMS = (
     "nationality", "country_of_birth", "ethnicity", "first_language", "english_proficiency", "religion",
@@ -304,9 +305,6 @@ def run(doc: Document, use_ocr: bool) -> Outcome:
         evidence={f.rule_id: f.evidence or f.pattern for f in findings}, pages=len(pages),
         check_seconds=check_seconds, ocr_seconds=ocr_seconds,
     )
-
-
-Pairs = list[tuple[frozenset[str], frozenset[str]]]
 
 
 def _set_report(title: str, names: tuple[str, ...], pairs: Pairs) -> None:
