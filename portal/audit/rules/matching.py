@@ -1,0 +1,204 @@
+"""Find the catalogue's terms in a document: spelling repair, hits per unit, negation and topic scope."""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ..document import Box, Page, Span, union
+from .canon import skeleton
+from .patterns import Term
+from .units import Unit, build
+
+NEGATION_WINDOW = 4  # tokens before a hit in which "not", "no", "never"... negate it
+_CUES = frozenset(skeleton(w) for w in ("not", "no", "never", "nor", "neither", "without", "none", "nobody",
+                                        "nothing"))
+_FUNCTION = frozenset(skeleton(w) for w in (
+    "a", "an", "the", "to", "of", "and", "or", "in", "on", "for", "by", "we", "you", "your", "our", "us",
+    "is", "are", "be", "it", "this", "that", "with", "from", "as", "at", "not", "will", "may", "can", "do",
+    "has", "have", "which", "who", "their", "they", "them", "these", "those", "if", "all", "any", "so"))
+# Real words one letter away from a catalogue word: never "repair" them into it.
+_REAL = frozenset(skeleton(w) for w in (
+    "another", "nothing", "therefore", "whatever", "into", "onto", "upon", "without", "within", "yourself",
+    "however", "whereas", "towards", "forward", "become", "before", "being", "notice", "others", "itself",
+    "hereby", "thereby", "someone", "anyone", "everyone", "content", "contents", "contest", "finding",
+    "findings", "reused", "retail", "rational", "medial", "nations", "national", "nationally", "parents",
+    "parent", "patent", "relation", "relations", "relating", "election", "selection", "affect", "effect",
+    "affected", "effected", "process", "progress", "access", "assess", "excess", "accept", "except",
+    "expect", "inform", "informed", "forms", "format", "formal", "prefer", "offer", "refer", "defer",
+    "deferred", "referred", "preferred", "offered", "offering", "offend", "reason", "season", "census",
+    "sensus", "consent", "consents", "concern", "concerns", "consult", "contact", "contract", "context",
+    "record", "records", "recorded", "required", "requires", "acquired", "inquire", "enquire", "enquiry",
+    "quality", "qualify", "equally", "placed", "places", "managed", "manager"))
+_FUZZY_MIN = 6  # shorter words are matched exactly: one letter changes too much of them
+_CACHE = 100_000  # repaired spellings remembered across documents
+
+
+class Lexicon:
+    """The catalogue's own words, used to repair OCR-damaged, split and joined words."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = frozenset(words)
+        self._choices = sorted(w for w in words if len(w) >= _FUZZY_MIN)
+        self._fixes: dict[str, str | None] = {}
+        self._splits: dict[str, list[str]] = {}
+
+    def _word(self, token: str) -> bool:
+        return token in self.words or token in _FUNCTION or token in _REAL or not token.isalpha()
+
+    def spell(self, tokens: list[str], unsure: list[bool]) -> list[tuple[str, bool, int]]:
+        """Repair tokens: return (token, repaired, source token index) in order.
+
+        Words split in two are joined and joined words split whatever the OCR's confidence; a single
+        misread letter is repaired only where the OCR was ``unsure`` of the word.
+        """
+        out: list[tuple[str, bool, int]] = []
+        n = 0
+        while n < len(tokens):
+            token = tokens[n]
+            if self._word(token):
+                out.append((token, False, n))
+            elif n + 1 < len(tokens) and not self._word(tokens[n + 1]) and self._joins(token, tokens[n + 1]):
+                out.append((token + tokens[n + 1], True, n))
+                n += 1
+            elif unsure[n] and (fixed := self._fix(token)):
+                out.append((fixed, True, n))
+            else:
+                out.extend((part, False, n) for part in self._split(token))
+            n += 1
+        return out
+
+    def _joins(self, a: str, b: str) -> bool:
+        """Say whether two unknown tokens are one catalogue word split in two ("informa tion")."""
+        return a + b in self.words
+
+    def _fix(self, token: str) -> str | None:
+        """Return the one catalogue word a single edit away from ``token``, if there is exactly one."""
+        if token in self._fixes:
+            return self._fixes[token]
+        fixed = None
+        if len(token) >= _FUZZY_MIN:
+            found = process.extract(token, self._choices, scorer=Levenshtein.distance, score_cutoff=1,
+                                    limit=2)
+            if len(found) == 1 or len(found) == 2 and found[0][1] < found[1][1]:
+                word = found[0][0]
+                if word[:-1] != token[:-1] and word != token[:-1] and word[:-1] != token:
+                    fixed = word  # a misread letter, not another ending of the same word
+        if len(self._fixes) > _CACHE:
+            self._fixes.clear()
+        self._fixes[token] = fixed
+        return fixed
+
+    def _split(self, token: str) -> list[str]:
+        """Split a joined word ("wecollect") into two known words, or leave it whole."""
+        if token in self._splits:
+            return self._splits[token]
+        best, longest = [token], 0
+        for k in range(1, len(token)):
+            a, b = token[:k], token[k:]
+            content = max((len(p) for p in (a, b) if p in self.words), default=0)
+            if content >= 4 and all(p in self.words or p in _FUNCTION for p in (a, b)) and content > longest:
+                best, longest = [a, b], content
+        if len(self._splits) > _CACHE:
+            self._splits.clear()
+        self._splits[token] = best
+        return best
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a term matched: its unit, canonical offsets and tokens within the unit, and how surely."""
+
+    unit: int
+    start: int
+    end: int
+    first: int  # first token
+    last: int  # last token
+    fuzzy: bool  # a repaired spelling was needed
+    clause: int
+
+
+class Document:
+    """A set of pages read as units of text, searched term by term (each term once per document)."""
+
+    def __init__(self, pages: list[Page], lexicon: Lexicon) -> None:
+        self.pages = {page.number: page for page in pages}
+        self.word_counts = {page.number: len(page.words) for page in pages}
+        self.units: list[Unit] = build(pages, lexicon.spell)
+        self.tokens = [u.canon.split(" ") for u in self.units]
+        self._canon, self._canon_at = _join([" " + u.canon for u in self.units])
+        self._raw, self._raw_at = _join([u.raw for u in self.units])
+        self._cache: dict[int, dict[int, list[Hit]]] = {}
+
+    def hits(self, term: Term) -> dict[int, list[Hit]]:
+        """Return the term's hits grouped by unit index, in document order."""
+        key = id(term)
+        if key not in self._cache:
+            text, at = (self._raw, self._raw_at) if term.raw else (self._canon, self._canon_at)
+            found: dict[int, list[Hit]] = defaultdict(list)
+            lead = 0 if term.raw else 1  # canonical units are searched with a leading space
+            for m in term.regex.finditer(text):
+                start = m.start() + lead
+                u = bisect_right(at, start) - 1
+                found[u].append(self._hit(u, start - at[u], m.end() - at[u], term.raw))
+            self._cache[key] = dict(found)
+        return self._cache[key]
+
+    def _hit(self, u: int, start: int, end: int, raw: bool) -> Hit:
+        unit = self.units[u]
+        if raw:
+            return Hit(u, start, end, 0, len(unit.offsets) - 1, False, 0)
+        first, last = unit.token_at(start), unit.token_at(max(start, end - 1))
+        return Hit(u, start, end, first, last, any(unit.fuzzy[first:last + 1]), unit.clauses[first])
+
+    def in_unit(self, term: Term, u: int) -> list[Hit]:
+        """Return the term's hits in one unit."""
+        return self.hits(term).get(u, [])
+
+    def negated(self, hit: Hit) -> bool:
+        """Say whether a negation cue governs the hit (a few tokens before it, within its clause)."""
+        unit, tokens = self.units[hit.unit], self.tokens[hit.unit]
+        k, steps = hit.first, 0
+        while k > 0 and steps < NEGATION_WINDOW and not unit.stops[k]:
+            k -= 1
+            steps += 1
+            token = tokens[k]
+            if token in _CUES and not (token == "not" and tokens[k + 1] == "only") and not (
+                    token == "no" and "yes" in tokens[max(0, k - 1):k + 2]):
+                return True
+        return False
+
+    def affirmed(self, term: Term, u: int, negation: bool = True, clause: int | None = None) -> list[Hit]:
+        """Return the term's hits in unit ``u`` that are not negated (and in ``clause``, when given)."""
+        return [h for h in self.in_unit(term, u)
+                if (clause is None or h.clause == clause) and not (negation and self.negated(h))]
+
+    def span(self, first: int, last: int) -> tuple[Span, Box]:
+        """Return the span and box of units ``first``..``last`` (clipped to the first unit's page)."""
+        units = [u for u in self.units[first:last + 1] if u.page == self.units[first].page]
+        page = self.pages[units[0].page]
+        start, end = units[0].start, max(u.end for u in units)
+        return Span(page.number, start, end), union([w.box for w in page.words[start:end]])
+
+    def confidence(self, first: int, last: int) -> float:
+        """Return the mean OCR confidence (0-1) of the words of units ``first``..``last``."""
+        span, _ = self.span(first, last)
+        words = self.pages[span.page].words[span.start:span.end]
+        return sum(w.conf for w in words) / (100 * len(words)) if words else 0.0
+
+    def ocr_confidence(self) -> float:
+        """Return the mean OCR confidence (0-1) of every word of the document."""
+        words = [w for page in self.pages.values() for w in page.words]
+        return sum(w.conf for w in words) / (100 * len(words)) if words else 0.0
+
+
+def _join(texts: list[str]) -> tuple[str, list[int]]:
+    """Join unit texts with newlines (no phrasing crosses one) and return where each unit's text starts."""
+    at, pos = [], 0
+    for text in texts:
+        at.append(pos + (1 if text.startswith(" ") else 0))
+        pos += len(text) + 1
+    return "\n".join(texts), at
