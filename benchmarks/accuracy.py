@@ -22,7 +22,10 @@ What is counted:
 * Flags and census items: per-label precision and recall, and the share of documents whose whole set is
   right. The form date used by the checker is compared with the expected one.
 
-The script exits 1 when overall macro-F1 is below the target, 0 otherwise.
+Before checking, every document's labels are tested against the applies-when conditions of rules.md (see
+``label_problems``); an inconsistent corpus stops the script with exit status 2. Otherwise it exits 1 when
+overall macro-F1 is below the target, 0 when it is met. The corpus format and labelling conventions are in
+``benchmarks/corpus/README.md``.
 """
 from __future__ import annotations
 
