@@ -30,6 +30,7 @@ PAGE_SIZES = (A4, (8.5, 11.0))  # A4 and US Letter, short side first
 SMALL_SIDE = 1400  # longest side of the analysis copy
 LINE_HEIGHT_300 = 36.0  # median printed-line height (ascender to descender) at 300 dpi, in pixels
 OSD_TIMEOUT = 20.0
+PAGE_INSET = 0.008  # share of the way to the page's centre that found page corners move in
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ def _find_page(grey: np.ndarray, small: np.ndarray, factor: float) -> np.ndarray
     if not _brighter_inside(blurred, quad):
         return None
     corners = _order(quad) / factor
+    # Pull the corners in by a hair: the edge found on the small copy may include a sliver of table.
+    corners = corners + (corners.mean(axis=0) - corners) * PAGE_INSET
     top, left = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[3] - corners[0])
     width, height = (round(A4[0] * TARGET_DPI), round(A4[1] * TARGET_DPI))
     if top > left:  # the sheet lies sideways in the photo; orientation is settled later
