@@ -88,7 +88,7 @@ class FindingForm(FlaskForm):
 class StatusForm(FlaskForm):
     """The reviewer's decision on the whole submission, with a note."""
 
-    status = RadioField("Decision", choices=options([
+    status = RadioField("The submission's status", choices=options([
         ("confirmed", "Confirmed: the findings are right (as reviewed)"),
         ("rejected", "Rejected"),
         ("disputed", "Disputed: ask a second reviewer"),
