@@ -29,6 +29,7 @@ TALLEST = 3.0  # a word taller than this many times the page's median word is no
 CHAR_WIDTH = (0.12, 1.6)  # a word's width per character, in word heights
 PAD = 2  # pixels around a kept word's box
 PAPER = 255
+INK = 160  # darker than this, relative to the paper around it, is a mark
 PLACEHOLDER_FILL = 200
 PLACEHOLDER_INK = 80
 
@@ -95,13 +96,17 @@ def _lines(page: Page, tokens: tuple[tuple[str, int], ...]) -> list[str]:
     return out
 
 
-def _tokens(page: Page, hits: list[PiiHit], kept: set[int], boxed: set[int]) -> tuple[tuple[str, int], ...]:
+def _tokens(page: Page, hits: list[PiiHit], regions: list[list[Box]], kept: set[int],
+            boxed: set[int]) -> tuple[tuple[str, int], ...]:
     """Decide each word's rendering: its text when kept, its hit's placeholder, an empty box, or a marker."""
     owner: dict[int, int] = {}
     for k, h in enumerate(hits):
-        covered = h.words or tuple(i for i, w in enumerate(page.words) if _inside(w.box, h.box))
-        for i in covered:
+        for i in h.words:
             owner.setdefault(i, k)
+    for k, hit_regions in enumerate(regions):  # what else OCR read there: handwriting read twice, a signature
+        for i, w in enumerate(page.words):
+            if any(_inside(w.box, region) for region in hit_regions):
+                owner.setdefault(i, k)
     out = []
     for i, word in enumerate(page.words):
         if i in owner:
@@ -157,43 +162,47 @@ def _mm(page: Page, mm: float) -> int:
 def _page(page: Page, image: Image.Image,
           hits: list[PiiHit]) -> tuple[Image.Image, tuple[tuple[str, int], ...], list[PiiHit]]:
     """Redact one page: return its new image, its word tokens and its hits (with the marks removed)."""
+    # see: paper-relative ink, the form's ruling and its tick boxes
     grey = np.asarray(image.convert("L"))
     flat = _flatten(grey, _mm(page, 1.3) | 1)
-    ink = flat < 160
+    ink = flat < INK
     ruling = _ruling(ink, _mm(page, 6))
     boxes = _tick_boxes(ink & ~ruling, page)
-    signed = [h for h in hits if not h.words and h.type == "signature"]
-    hits = [h for h in hits if h.words or h.type != "signature"]
-    hits += [h for h in signed if _has_marks(ink & ~ruling, h.box, _mm(page, 1) ** 2 * 4)]
-    kept = _printed(page, [h.box for h in hits if not h.words] + boxes) - {i for h in hits for i in h.words}
+    # decide: a signature region counts where someone signed; printed words outside every hit are kept
+    hits = [h for h in hits if h.words or h.type != "signature" or _has_marks(ink & ~ruling, h.box, page)]
+    regions = [_regions(page, h) for h in hits]
+    kept = _printed(page, [r for rs in regions for r in rs] + boxes) - {i for h in hits for i in h.words}
     boxed = {i for i, w in enumerate(page.words) if any(_inside(w.box, b, 0.3) for b in boxes)}
-    tokens = _tokens(page, hits, kept, boxed)
-
-    out = np.full(grey.shape, PAPER, np.uint8)
-    keep_mask = np.zeros(grey.shape, bool)
-    for i in kept:
-        x0, y0, x1, y1 = _clip(_pad(page.words[i].box, PAD), grey.shape)
-        region = flat[y0:y1, x0:x1]
-        out[y0:y1, x0:x1] = np.where(region < 235, region, PAPER)
-        keep_mask[y0:y1, x0:x1] = True
-    canvas = Image.fromarray(out, "L")
-    hit_mask = np.zeros(grey.shape, bool)
-    for h in hits:
-        for region in _regions(page, h):
-            x0, y0, x1, y1 = _clip(region, grey.shape)
-            hit_mask[y0:y1, x0:x1] = True
-            _placeholder(canvas, (x0, y0, x1, y1), h.type)
-    out = np.array(canvas)
-    out[ruling] = 0
-    thickness = _mm(page, 0.25)
+    tokens = _tokens(page, hits, regions, kept, boxed)
+    # draw: kept words from their pixels, placeholders, then ruling and empty tick boxes on top
+    word_boxes = [_clip(_pad(page.words[i].box, PAD), grey.shape) for i in kept]
+    canvas = np.full(grey.shape, PAPER, np.uint8)
+    for x0, y0, x1, y1 in word_boxes:
+        canvas[y0:y1, x0:x1] = np.where(flat[y0:y1, x0:x1] < 235, flat[y0:y1, x0:x1], PAPER)
+    drawn = Image.fromarray(canvas, "L")
+    for h, hit_regions in zip(hits, regions, strict=True):
+        for region in hit_regions:
+            _placeholder(drawn, _clip(region, grey.shape), h.type)
+    canvas = np.array(drawn)
+    canvas[ruling] = 0
     for x0, y0, x1, y1 in boxes:
-        cv2.rectangle(out, (x0, y0), (x1 - 1, y1 - 1), 0, thickness)
+        cv2.rectangle(canvas, (x0, y0), (x1 - 1, y1 - 1), 0, _mm(page, 0.25))
+    # report: every other mark, as a few regions
+    accounted = _mask(grey.shape, word_boxes + [_clip(r, grey.shape) for rs in regions for r in rs])
     for x0, y0, x1, y1 in boxes:  # the outline only: a tick inside is a mark removed
-        keep_mask[y0:y1, x0:x1] = True
-        keep_mask[y0 + thickness + 2:y1 - thickness - 2, x0 + thickness + 2:x1 - thickness - 2] = False
-    removed = ink & ~cv2.dilate(ruling.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    removed &= ~keep_mask & ~hit_mask
-    return Image.fromarray(out, "L"), tokens, hits + _marks(page, removed)
+        inner = 2 * _mm(page, 0.25)
+        accounted[y0:y1, x0:x1] = True
+        accounted[y0 + inner:y1 - inner, x0 + inner:x1 - inner] = False
+    near_ruling = cv2.dilate(ruling.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    return Image.fromarray(canvas, "L"), tokens, hits + _marks(page, ink & ~near_ruling & ~accounted)
+
+
+def _mask(shape: tuple[int, ...], boxes: list[Box]) -> np.ndarray:
+    """Return a mask of the given boxes."""
+    mask = np.zeros(shape[:2], bool)
+    for x0, y0, x1, y1 in boxes:
+        mask[y0:y1, x0:x1] = True
+    return mask
 
 
 def _flatten(grey: np.ndarray, size: int) -> np.ndarray:
@@ -208,9 +217,9 @@ def _flatten(grey: np.ndarray, size: int) -> np.ndarray:
 def _ruling(ink: np.ndarray, length: int) -> np.ndarray:
     """Return the pixels of long straight horizontal and vertical lines: the form's ruling and boxes."""
     mask = ink.astype(np.uint8)
-    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
-    return (horizontal | vertical).astype(bool)
+    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)).astype(bool)
+    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)).astype(bool)
+    return horizontal | vertical
 
 
 def _tick_boxes(ink: np.ndarray, page: Page) -> list[Box]:
@@ -245,10 +254,10 @@ def _tick_boxes(ink: np.ndarray, page: Page) -> list[Box]:
     return found
 
 
-def _has_marks(ink: np.ndarray, box: Box, least: int) -> bool:
-    """Tell whether at least ``least`` ink pixels lie in ``box``."""
+def _has_marks(ink: np.ndarray, box: Box, page: Page) -> bool:
+    """Tell whether ``box`` holds more than a few specks of ink."""
     x0, y0, x1, y1 = _clip(box, ink.shape)
-    return int(ink[y0:y1, x0:x1].sum()) >= least
+    return int(ink[y0:y1, x0:x1].sum()) >= 4 * _mm(page, 1) ** 2
 
 
 def _pad(box: Box, pad: int) -> Box:

@@ -30,14 +30,23 @@ def _page(page: Page, keep_school: bool) -> list[PiiHit]:
     taken: set[int] = set()
     out = []
     for type_ in PRIORITY:
-        for candidate in found:
-            if candidate.type != type_:
-                continue
-            words = [i for i in candidate.words if i not in taken]
+        for group in _joined([set(c.words) for c in found if c.type == type_]):
+            words = [i for i in sorted(group) if i not in taken]
             taken.update(words)
             if words and not (keep_school and type_ == "school"):
                 out.append(hit(page, type_, words))
     return _merged(page, out) + signature.find(page, grid)
+
+
+def _joined(groups: list[set[int]]) -> list[set[int]]:
+    """Join word sets that share a word: two detectors' views of one value make one hit."""
+    out: list[set[int]] = []
+    for group in groups:
+        for other in [o for o in out if o & group]:
+            group |= other
+            out.remove(other)
+        out.append(group)
+    return out
 
 
 def _merged(page: Page, hits: list[PiiHit]) -> list[PiiHit]:

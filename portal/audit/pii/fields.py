@@ -12,7 +12,7 @@ OPTIONS = (("refused",), ("not", "yet", "obtained"), ("not", "known"), ("prefer"
            ("do", "not", "wish", "to", "say"), ("yes",), ("no",), ("none",), ("n a",))
 CONTINUATION_ROWS = 5  # lines a value may run on for (addresses)
 CONTINUATION_GAP = 2.5  # most text heights between one line of a value and the next
-INDENT_TOLERANCE = 2.0  # text heights a continuation line may start left of the value above it
+INDENT_TOLERANCE = 2.0  # text heights a value written under its label may start left of the label
 BELOW_WORDS = 6  # a value written under its label is short
 NOT_BELOW = ("other", "signature")  # labels whose empty row says nothing about the line under them
 SENTENCE_WORDS = 4  # words after an unknown "Label:" that make it a sentence ("Note: …"), not a field
@@ -36,7 +36,8 @@ def find(page: Page, rows: list[Row]) -> list[PiiHit]:
             if found.type == "signature":
                 continue  # a signature is an image region, found in signature.py
             value = _answer(page, found.value)
-            anchor = min(page.words[i].box[0] for i in value) if value else found.box[0]
+            # a value's next line starts right of its label; a value under its label, near the label's start
+            anchor = found.box[2] if value else found.box[0] - int(INDENT_TOLERANCE * row.height)
             value += _continued(page, rows, r, anchor, below=not value, type_=found.type)
             if value:
                 hits.append(hit(page, found.type, value))
@@ -73,18 +74,18 @@ def _field(page: Page, type_: str, label: tuple[int, ...]) -> Field:
 
 
 def _label_before(page: Page, indices: tuple[int, ...]) -> tuple[str, tuple[int, ...]] | None:
-    """Return the type and words of the best label ending at the last of ``indices`` (a word ending in ":").
+    """Return the type and words of the label that ends at the last of ``indices`` (a word ending in ":").
 
-    Of the last one to MAX_WORDS words, the label of the highest-ranked kind wins, the shortest among equals:
-    "Signed (parent/carer):" is a signature, not a carer's name; "scribble Date:" is the label "Date:".
+    The label reaches left over words that labels are made of, so "Name of parent or carer:" is one label
+    and "scribble Date:" is the label "Date:" after a scribble.
     """
-    best: tuple[tuple[int, int], str, tuple[int, ...]] | None = None
-    for n in range(1, min(labels.MAX_WORDS, len(indices)) + 1):
-        words = indices[-n:]
-        found = labels.ranked(" ".join(page.words[i].text for i in words))
-        if found and (best is None or (found[0], n) < best[0]):
-            best = ((found[0], n), found[1], words)
-    return (best[1], best[2]) if best else None
+    start = len(indices) - 1
+    while (start > 0 and len(indices) - start < labels.MAX_WORDS
+           and labels.label_word(page.words[indices[start - 1]].text)):
+        start -= 1
+    words = indices[start:]
+    type_ = labels.kind(" ".join(page.words[i].text for i in words))
+    return (type_, words) if type_ else None
 
 
 def _answer(page: Page, indices: list[int]) -> list[int]:
@@ -109,7 +110,7 @@ def _continued(page: Page, rows: list[Row], r: int, anchor: int, below: bool, ty
     words: list[int] = []
     bottom, height = rows[r].box[3], rows[r].height
     for row in rows[r + 1:r + 1 + (CONTINUATION_ROWS if type_ == "address" or not below else 1)]:
-        if row.box[1] - bottom > CONTINUATION_GAP * height or row.box[0] < anchor - INDENT_TOLERANCE * height:
+        if row.box[1] - bottom > CONTINUATION_GAP * height or row.box[0] < anchor:
             break
         if parse(page, row) or not has_alnum(page.words[row.indices[0]].text):
             break  # the next field, or a line of tick boxes

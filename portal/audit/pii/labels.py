@@ -34,6 +34,11 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                "allergies", "allergy", "dietary", "medication", "condition", "conditions", "age",
                "country", "place", "town", "village", "city", "county")),
 )
+# words that join a label's keywords: "Name of parent or carer", "Child's legal surname"
+_JOINING = {"of", "or", "and", "the", "your", "child", "childs", "s", "in", "full", "print", "legal", "home",
+            "current", "previous", "preferred", "main", "other", "please", "block", "capitals", "by", "first",
+            "second", "1", "2", "3", "line", "no", "number", "here", "details", "if", "any", "to"}
+VOCABULARY = {w for _, phrases in _KINDS for phrase in phrases for w in phrase.split()} | _JOINING
 _FUZZY_MIN_CHARS = 6  # words this long may carry one OCR slip after their first letter and still match
 _KEYWORDS = sorted({w for _, phrases in _KINDS for phrase in phrases for w in phrase.split()
                     if len(w) >= _FUZZY_MIN_CHARS})
@@ -72,10 +77,17 @@ def ranked(text: str) -> tuple[int, str] | None:
     stripped = text.strip()
     words = normalise(stripped).split()
     if (not words or len(words) > MAX_WORDS or len(stripped) > MAX_CHARS
-            or not stripped.lstrip("('\"‘“")[:1].isalpha() or stripped.endswith(".") or ":" in stripped[:-1]):
+            or sum(map(str.isdigit, stripped)) > 1 or not stripped.lstrip("('\"‘“")[:1].isalpha()
+            or stripped.endswith(".") or ":" in stripped[:-1]):
         return None
     padded = f" {_spell(words)} "
     for rank, (found, phrases) in enumerate(_KINDS):
         if any(f" {phrase} " in padded for phrase in phrases):
             return rank, found
     return (len(_KINDS), "other") if stripped.endswith(":") else None
+
+
+def label_word(word: str) -> bool:
+    """Tell whether ``word`` can be part of a label: a keyword or a word that joins keywords."""
+    tokens = _spell(normalise(word).split()).split()
+    return bool(tokens) and all(t in VOCABULARY for t in tokens)

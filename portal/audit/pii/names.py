@@ -6,7 +6,8 @@ import re
 from ..document import Page, PiiHit
 from .layout import Run, hit
 
-_NAME = r"(?:[A-Z]\.?|[A-Z][a-z]+(?:['’-][A-Za-z]+)*|[A-Z]{2,}(?:['’-][A-Z]+)*|O['’][A-Z][A-Za-z]+)"
+_NAME = (r"(?:O['’][A-Z][A-Za-z]+|[A-Z]{2,}(?:['’-][A-Z]+)*|[A-Z][a-z]+(?:['’-][A-Za-z]+)*|[A-Z]\.?)"
+         r"(?![\w'’/])")  # a name, in capitals or not, an Irish O', or an initial
 TITLED = re.compile(
     rf"(?<![\w])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master|MR|MRS|MS|MISS|DR)\.? {_NAME}(?: {_NAME}){{0,3}}(?!\w)")
 GREETING = re.compile(rf"(?<![\w])(?:Dear) ({_NAME}(?: {_NAME}){{0,2}})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..document import Page, PiiHit
-from . import addresses, contact
+from . import addresses, contact, labels
 from .layout import Row, Run, hit
 
 NOUNS = {"school", "academy", "college", "nursery", "pre-school", "preschool"}
@@ -66,8 +66,9 @@ def find(page: Page, rows: list[Row], runs: list[Run]) -> list[PiiHit]:
             continue  # a name inside a sentence, not a letterhead
         bottom = rows[r].box[3]
         for row in rows[r + 1:r + 1 + BLOCK_ROWS]:
-            if row.box[1] - bottom > BLOCK_GAP * rows[r].height or not _has_cue(page, row):
-                break
+            if row.box[1] - bottom > BLOCK_GAP * rows[r].height or not _has_cue(page, row) \
+                    or any(labels.kind(cell.text) for cell in row.cells):
+                break  # the letterhead ends where the form's fields begin
             hits.append(hit(page, "school", row.indices))
             bottom = row.box[3]
     for line in runs:
