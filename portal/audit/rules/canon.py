@@ -69,7 +69,7 @@ def canon_word(raw: str) -> tuple[str, ...]:
 def _token(token: str) -> str:
     """Read digits inside a mostly-letter token as the letters they resemble, then skeletonise."""
     letters = sum(c.isalpha() for c in token)
-    if letters and letters >= 2 * (len(token) - letters):
+    if letters >= 2 and letters >= len(token) - letters:
         token = token.replace("0", "o").replace("1", "l").replace("5", "s")
     return skeleton(token)
 

@@ -13,9 +13,14 @@ from .canon import skeleton
 from .patterns import Term
 from .units import Unit, build
 
-NEGATION_WINDOW = 4  # tokens before a hit in which "not", "no", "never"... negate it
+NEGATION_WINDOW = 8  # tokens before a hit in which "not", "no", "never"... negate it
 _CUES = frozenset(skeleton(w) for w in ("not", "no", "never", "nor", "neither", "without", "none", "nobody",
                                         "nothing"))
+_SUBJECT_CUES = frozenset(skeleton(w) for w in ("no", "neither", "none", "nobody", "nothing"))
+# A modal starts a new verb: "parents who do not wish to answer should tick Refused" does not negate
+# "tick". Only a negated subject reaches past it: "no information will be shared".
+_MODALS = frozenset(skeleton(w) for w in ("will", "would", "shall", "should", "must", "can", "could", "may",
+                                          "might"))
 _FUNCTION = frozenset(skeleton(w) for w in (
     "a", "an", "the", "to", "of", "and", "or", "in", "on", "for", "by", "we", "you", "your", "our", "us",
     "is", "are", "be", "it", "this", "that", "with", "from", "as", "at", "not", "will", "may", "can", "do",
@@ -161,12 +166,15 @@ class Document:
     def negated(self, hit: Hit) -> bool:
         """Say whether a negation cue governs the hit (a few tokens before it, within its clause)."""
         unit, tokens = self.units[hit.unit], self.tokens[hit.unit]
+        cues = _CUES
         k, steps = hit.first, 0
         while k > 0 and steps < NEGATION_WINDOW and not unit.stops[k]:
             k -= 1
             steps += 1
             token = tokens[k]
-            if token in _CUES and not (token == "not" and tokens[k + 1] == "only") and not (
+            if token in _MODALS:
+                cues = _SUBJECT_CUES
+            elif token in cues and not (token == "not" and tokens[k + 1] == "only") and not (
                     token == "no" and "yes" in tokens[max(0, k - 1):k + 2]):
                 return True
         return False

@@ -4,7 +4,8 @@ A phrasing is plain English with a little notation:
 
 - a space matches one space or none, so "we collect" also finds the joined OCR word "Wecollect";
 - ``word*`` matches any word starting with ``word`` ("retain*" finds retain, retained, retains);
-- ``~`` skips up to three words, ``~N`` up to N ("share ~ with" finds "share your data with");
+- ``~`` skips up to three words, ``~N`` up to N ("share ~ with" finds "share your data with"), but never
+  a negation: "will ~3 share" does not find "will not share";
 - ``( | )`` and ``?`` group and make optional, as in regular expressions;
 - ``@name`` stands for the shared term of that name ("(@dfe|@la)").
 
@@ -26,6 +27,7 @@ _GAP = re.compile(r" *~(\d*) *")
 _WORD = re.compile(r"(?<![a-z\\])[a-z]{5,}(?=$|[ )|?])")
 _PLAIN = re.compile(r"[a-z0-9* ]+")
 _REF = re.compile(r"@([a-z_]+)")
+_NOT_NEGATION = "(?!(?:not|no|never|nor|wlthout|none|nothlng)(?![a-z0-9]))"  # skeleton spellings
 
 
 class PatternError(ValueError):
@@ -70,7 +72,7 @@ def to_regex(phrasing: str, refs: Mapping[str, Term] | None = None) -> str:
 
     text = _GAP.sub(gap, text).replace(" ", " ?")
     for words in gaps:
-        text = text.replace("\x00", f"(?: [^ \\n]+){{0,{words}}} ?", 1)
+        text = text.replace("\x00", f"(?: {_NOT_NEGATION}[^ \\n]+){{0,{words}}} ?", 1)
     for n, term in enumerate(used):
         text = text.replace(f"\x01{n}\x01", f"(?:{term.body})")
     return text

@@ -1,0 +1,68 @@
+"""FP-01 (who the controller is and how to contact them) and FP-02 (the DPO's contact)."""
+from __future__ import annotations
+
+import pytest
+
+from .support import assert_status, finding, quote
+
+FP01_PRESENT = [
+    "The school is the data controller for the information you provide on this form.",
+    "Oakfield Primary School\nChurch Lane, Leeds LS1 2AB   Telephone 0113 496 0123\n\nDear Parent",
+    "St Anne's C of E Academy, 12 High Street, Bristol BS1 4DJ, office@stannes.sch.uk",
+    "Riverside Academy is the data contro11er under data protection law.",  # OCR: 1 for l
+    "Northgate Trust is the data con-\ntroller for all its schools.",  # hyphenated at the line end
+    "For any questions contact the school office on 0161 496 0777.",
+]
+FP01_MISSING = [
+    "Please return this form to the office by Friday.",
+    "Data protection matters to us.",
+    "Please contact the school office if you have any questions.",  # no contact details
+    "Your child's school will keep this information safe.",
+    "Oakfield Primary School\n\nData Collection Sheet\n\nPlease check the details below.",  # no address at all
+    "Previous school: ____________\n\nParent telephone: ____________",  # blank fields, no controller
+]
+
+
+@pytest.mark.parametrize("text", FP01_PRESENT)
+def test_fp01_present(text: str) -> None:
+    assert_status(text, "FP-01", "present")
+
+
+@pytest.mark.parametrize("text", FP01_MISSING)
+def test_fp01_missing(text: str) -> None:
+    assert_status(text, "FP-01", "missing")
+
+
+def test_fp01_evidence_is_the_letterhead() -> None:
+    text = FP01_PRESENT[1]
+    assert "Oakfield Primary School" in quote(text, finding(text, "FP-01"))
+
+
+FP02_PRESENT = [
+    "Our Data Protection Officer is Jane Smith, who can be reached through the office.",
+    "Contact our DPO at dpo@oakfield.sch.uk.",
+    "Data Protection 0fficer: Mr J Brown, Schools Data Services",  # OCR: 0 for O
+    "You can contact the trust's data protection officer (DP0) by email.",
+    "Data Protection\nOfficer: Mrs K Patel",
+]
+FP02_MISSING = [
+    "Data protection is important to us.",
+    "Contact the school office with any questions.",
+    "The Data Protection Act 2018 applies to this form.",
+    "Our deputy head is the designated safeguarding officer.",  # an officer, not the DPO
+    "Please protect your password.",
+]
+
+
+@pytest.mark.parametrize("text", FP02_PRESENT)
+def test_fp02_present(text: str) -> None:
+    assert_status(text, "FP-02", "present", flags="G18")
+
+
+@pytest.mark.parametrize("text", FP02_MISSING)
+def test_fp02_missing(text: str) -> None:
+    assert_status(text, "FP-02", "missing", flags="G18")
+
+
+def test_fp02_applies_only_in_the_gdpr_era() -> None:
+    assert_status(FP02_MISSING[0], "FP-02", "not_applicable")

@@ -1,0 +1,64 @@
+"""FP-03 (what the data are used for) and FP-04 (the lawful basis)."""
+from __future__ import annotations
+
+import pytest
+
+from .support import assert_status
+
+FP03_PRESENT = [
+    "We use this information to support your child's learning.",
+    "The DfE uses census data to inform school funding and education policy.",
+    "Why we collect and use this information",
+    "This data helps the school to plan support for pupils who need it.",
+    "We use th1s lnformation to monitor pupil progress.",  # OCR damage
+    "We use the pupil data:\n• to support pupil learning\n• to monitor and report on pupil progress",
+]
+FP03_MISSING = [
+    "Please complete the form and return it to the office.",
+    "Nationality: ____________",
+    "We collect information about your child.",
+    "The information is held securely on the school's system.",
+    "For the purposes of the Data Protection Act the school is registered with the ICO.",  # not a purpose
+]
+
+
+@pytest.mark.parametrize("text", FP03_PRESENT)
+def test_fp03_present(text: str) -> None:
+    assert_status(text, "FP-03", "present")
+
+
+@pytest.mark.parametrize("text", FP03_MISSING)
+def test_fp03_missing(text: str) -> None:
+    assert_status(text, "FP-03", "missing")
+
+
+FP04_PRESENT = [
+    "Our lawful basis for collecting this data is Article 6(1)(c) of the UK GDPR.",
+    "We process this information to perform a public task.",
+    "We collect it under section 537A of the Education Act 1996.",
+    "The legal basis is a legal obligation under the Education (Information About Individual Pupils) "
+    "(England) Regulations 2013.",
+    "Ethnicity is special category data processed under Art1cle 9 of the GDPR.",  # OCR: 1 for i
+    "The 1awful basis is set out in our privacy notice.",  # OCR: 1 for l
+]
+FP04_MISSING = [
+    "We collect information about your child.",
+    "The school follows data protection law.",
+    "Please read our privacy notice.",
+    "This is a lawful request for information about your child.",  # lawful, but no basis stated
+    "There is no legal basis for asking families for passports.",  # negated
+]
+
+
+@pytest.mark.parametrize("text", FP04_PRESENT)
+def test_fp04_present(text: str) -> None:
+    assert_status(text, "FP-04", "present", flags="G18")
+
+
+@pytest.mark.parametrize("text", FP04_MISSING)
+def test_fp04_missing(text: str) -> None:
+    assert_status(text, "FP-04", "missing", flags="G18")
+
+
+def test_fp04_applies_only_in_the_gdpr_era() -> None:
+    assert_status(FP04_PRESENT[0], "FP-04", "not_applicable")

@@ -1,0 +1,92 @@
+"""FP-05 (who receives the data; the DfE when CEN or NAT) and FP-06 (NPD and onward sharing)."""
+from __future__ import annotations
+
+import pytest
+
+from .support import assert_status, finding, quote
+
+FP05_PRESENT = [
+    "We share this information with the local authority.",
+    "Information about medical needs is passed to the school nurse team.",
+    "We are required by law to pass some of this information to the Department for Education (DfE).",
+    "We routinely share pupil information with:\n• our local authority\n• the NHS",
+    "Information is shared with the D.f.E.",  # dotted acronym
+    "Some details are sent to the Dept for Education each term.",
+]
+FP05_MISSING = [
+    "We do not share your data with anyone.",
+    "Your information is kept securely in school.",
+    "We never pass information to third parties.",
+    "Please share any concerns with your child's teacher.",  # a teacher is not a recipient of the data
+    "Thank you for completing this form.",
+]
+
+
+@pytest.mark.parametrize("text", FP05_PRESENT)
+def test_fp05_present(text: str) -> None:
+    assert_status(text, "FP-05", "present")
+
+
+@pytest.mark.parametrize("text", FP05_MISSING)
+def test_fp05_missing(text: str) -> None:
+    assert_status(text, "FP-05", "missing")
+
+
+FP05_DFE_PRESENT = [
+    "This information will be sent to the DfE as part of the school census.",
+    "The Department for Education collects this information through the school census.",
+    "We share census data with the local authority and the Department for Education.",
+    "The DfE has asked schools to collect nationality from this term.",
+    "Our census return goes to the Dept. for Education.",
+]
+FP05_DFE_MISSING = [
+    "We share census data with the local authority.",  # a recipient, but a census form must name the DfE
+    "The DfE says schools must keep data secure.",
+    "We do not send this information to the DfE.",
+    "Nationality: ____________",
+]
+
+
+@pytest.mark.parametrize("text", FP05_DFE_PRESENT)
+def test_fp05_census_form_names_the_dfe(text: str) -> None:
+    assert_status(text, "FP-05", "present", flags="NAT CEN")
+
+
+@pytest.mark.parametrize("text", FP05_DFE_MISSING)
+def test_fp05_census_form_without_the_dfe(text: str) -> None:
+    assert_status(text, "FP-05", "missing", flags="NAT CEN")
+
+
+def test_fp05_list_evidence_starts_at_its_lead_in() -> None:
+    text = FP05_PRESENT[3]
+    assert quote(text, finding(text, "FP-05")).startswith("We routinely share")
+
+
+FP06_PRESENT = [
+    "Census data are held in the National Pupil Database.",
+    "The DfE may share information from the NPD with third parties such as researchers.",
+    "The Department may share this information with other government departments.",
+    "Data from the Nationa1 Pupi1 Database is used by academic researchers.",  # OCR: 1 for l
+    "The DfE shares some pupil data with the Home Office and the police.",
+]
+FP06_MISSING = [
+    "This information will not be shared with third parties.",
+    "The information goes to the DfE.",
+    "We keep your data safe.",
+    "The data will never be passed to the Home Office.",
+    "The DfE will not share it with other departments.",
+]
+
+
+@pytest.mark.parametrize("text", FP06_PRESENT)
+def test_fp06_present(text: str) -> None:
+    assert_status(text, "FP-06", "present", flags="CEN")
+
+
+@pytest.mark.parametrize("text", FP06_MISSING)
+def test_fp06_missing(text: str) -> None:
+    assert_status(text, "FP-06", "missing", flags="NAT")
+
+
+def test_fp06_applies_only_to_census_or_nationality_forms() -> None:
+    assert_status(FP06_PRESENT[0], "FP-06", "not_applicable", flags="ETH G18")

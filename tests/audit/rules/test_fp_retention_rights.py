@@ -1,0 +1,87 @@
+"""FP-07 (how long data are kept), FP-08 (access to a copy) and FP-09 (the other rights)."""
+from __future__ import annotations
+
+import pytest
+
+from .support import assert_status
+
+FP07_PRESENT = [
+    "We retain pupil records until the pupil is 25 years old.",
+    "Our retention schedule is available on request.",
+    "Records are kept until your child leaves the school.",
+    "How long we keep your data: see our records management policy.",
+    "We wi1l retain this data for six years.",  # OCR: 1 for l
+    "We will not keep your information for longer than is necessary.",  # a negated statement still says it
+]
+FP07_MISSING = [
+    "We keep your data safe and secure.",
+    "Information is stored on our secure system.",
+    "Please keep this letter for your records.",
+    "We hold information about pupils' attendance.",
+]
+
+
+@pytest.mark.parametrize("text", FP07_PRESENT)
+def test_fp07_present(text: str) -> None:
+    assert_status(text, "FP-07", "present", flags="G18")
+
+
+@pytest.mark.parametrize("text", FP07_MISSING)
+def test_fp07_missing(text: str) -> None:
+    assert_status(text, "FP-07", "missing", flags="G18")
+
+
+def test_fp07_applies_only_in_the_gdpr_era() -> None:
+    assert_status(FP07_PRESENT[0], "FP-07", "not_applicable", flags="NAT CEN")
+
+
+FP08_PRESENT = [
+    "You have the right to request access to the information we hold about your child.",
+    "To make a subject access request, contact the office.",
+    "Parents can ask for a copy of their child's educational record.",
+    "You can see the information we hold about you at any time.",
+    "To make a subject-\naccess request please write to the headteacher.",  # hyphenated at the line end
+    "Pupi1s and parents may obtain a copy of the data held about them.",  # OCR: 1 for l
+]
+FP08_MISSING = [
+    "Access to the school site is by the main gate.",
+    "Please keep a copy of this letter.",
+    "Only authorised staff can access your data.",  # staff access is not the family's right
+    "Your data is safe with us.",
+]
+
+
+@pytest.mark.parametrize("text", FP08_PRESENT)
+def test_fp08_present(text: str) -> None:
+    assert_status(text, "FP-08", "present")
+
+
+@pytest.mark.parametrize("text", FP08_MISSING)
+def test_fp08_missing(text: str) -> None:
+    assert_status(text, "FP-08", "missing")
+
+
+FP09_PRESENT = [
+    "You have the right to have inaccurate data corrected and to ask us to erase it.",
+    "You can ask us to restrict processing, and you have the right to object.",
+    "You also have the right to:\n• rectification\n• erasure\n• data portability",
+    "You may request rectif1cation or erasure of your data.",  # OCR: 1 for i
+    "In certain circumstances you can have inaccurate personal data rectified, blocked, erased or destroyed.",
+]
+FP09_MISSING = [
+    "Please correct any errors on this sheet.",  # one right at most, and not as a right
+    "You have the right to request access to your data.",
+    "Contact us if you want to object.",
+    "You can ask us to delete your data.",  # one right only
+    "Please keep your contact details up to date.",
+]
+
+
+@pytest.mark.parametrize("text", FP09_PRESENT)
+def test_fp09_present(text: str) -> None:
+    assert_status(text, "FP-09", "present", flags="G18")
+
+
+@pytest.mark.parametrize("text", FP09_MISSING)
+def test_fp09_missing(text: str) -> None:
+    assert_status(text, "FP-09", "missing", flags="G18")

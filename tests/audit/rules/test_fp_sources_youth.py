@@ -1,0 +1,65 @@
+"""FP-15 (sources and categories, when data come from elsewhere) and FP-16 (youth support services)."""
+from __future__ import annotations
+
+import pytest
+
+from .support import assert_status
+
+FP15_PRESENT = [
+    "The categories of pupil information that we process include name, address and attendance.",
+    "We receive information such as assessment results from your child's previous school.",
+    "Types of data we hold: contact details, attendance and assessment.",
+    "The categor1es of personal data we receive are listed below.",  # OCR: 1 for i
+    "The information we receive includes your child's name, date of birth and address.",
+]
+FP15_MISSING = [
+    "We receive information from your child's previous school.",  # where from, but not which data
+    "This information comes from the local authority.",
+    "Please tell us if anything has changed.",
+    "The local authority sends us admissions information.",
+]
+
+
+@pytest.mark.parametrize("text", FP15_PRESENT)
+def test_fp15_present(text: str) -> None:
+    assert_status(text, "FP-15", "present", flags="SRC")
+
+
+@pytest.mark.parametrize("text", FP15_MISSING)
+def test_fp15_missing(text: str) -> None:
+    assert_status(text, "FP-15", "missing", flags="SRC")
+
+
+def test_fp15_applies_only_to_data_from_elsewhere() -> None:
+    assert_status(FP15_PRESENT[0], "FP-15", "not_applicable", flags="G18")
+
+
+FP16_PRESENT = [
+    "Once pupils reach the age of 13, we pass their information to youth support services.",
+    "A parent can ask that only their child's name, address and date of birth are passed to the local "
+    "authority.",
+    "We share information with careers advisers once pupils are 13.",
+    "Pupils aged 13+ : information is passed to the local authority for youth support.",
+    "Youth supp0rt services",  # OCR: 0 for o
+]
+FP16_MISSING = [
+    "We share information with the local authority.",
+    "Pupils aged 16 can make their own requests.",
+    "The youth club runs on Fridays.",
+    "Sixth form students should see the office.",
+]
+
+
+@pytest.mark.parametrize("text", FP16_PRESENT)
+def test_fp16_present(text: str) -> None:
+    assert_status(text, "FP-16", "present", flags="SEC GEN")
+
+
+@pytest.mark.parametrize("text", FP16_MISSING)
+def test_fp16_missing(text: str) -> None:
+    assert_status(text, "FP-16", "missing", flags="SEC GEN")
+
+
+@pytest.mark.parametrize("flags", ["SEC", "GEN", "NAT CEN"])
+def test_fp16_applies_to_general_notices_of_secondary_schools_only(flags: str) -> None:
+    assert_status(FP16_PRESENT[0], "FP-16", "not_applicable", flags=flags)
