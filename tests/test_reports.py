@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from portal.extensions import db
 from portal.localities import PHASES, local_authorities
 from portal.models import AccessLog, Setting
 from portal.reports import stats
-from tests.support.reportdata import Form, populate
+from tests.support.reportdata import Form, copy_into_current, seed_database
 
 K = 5
 P = (1 << 61) - 1  # a Mersenne prime: exact elimination modulo P stands in for elimination over the rationals
@@ -25,11 +26,19 @@ def rule_ids(app: Flask) -> list[str]:
         return [r.id for r in stats.rule_choices()]
 
 
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Form]]:
+    """Generate 400 forms once for the module."""
+    path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
+    return path, seed_database(path, 400, seed=11)
+
+
 @pytest.fixture
-def dataset(app: Flask, rule_ids: list[str]) -> list[Form]:
-    """Store 400 generated forms and return their truth."""
+def dataset(app: Flask, seeded: tuple[Path, list[Form]]) -> list[Form]:
+    """Store the generated forms in this test's database and return their truth."""
     with app.app_context():
-        return populate(rule_ids, 400, seed=11)
+        copy_into_current(seeded[0])
+    return seeded[1]
 
 
 # -- the truth, counted independently of portal/reports/stats.py -------------------------------------------

@@ -8,9 +8,12 @@ What an export holds, and what it leaves out on purpose:
   and form month together could single out a school, and so a family. Every combination released is shared by at
   least SUPPRESSION_THRESHOLD forms: where it is not, the form month is dropped, then the local authority (the
   region stays), then the phase, then the term (the academic year stays), then the year, then the region.
+  And a group whose number of forms the reports hide (a small local authority, say) is never named in the
+  export, so the export and the published tables cannot be combined to work out a hidden count.
 - **Evidence only when it is the form's printed wording.** Evidence is redacted already. A sentence in which
-  redaction replaced something (a placeholder such as ``[NAME]``), or that holds an ``@`` or a long run of digits,
-  was about a person or a school's own details, and its remains are the riskiest text there is: it is withheld
+  redaction replaced something (a placeholder such as ``[NAME]``), or that still looks like contact details (an
+  ``@``, a long run of digits, a postcode, a street address: what redaction should have caught), was about a
+  person or a school's own details, and its remains are the riskiest text there is: it is withheld
   (``evidence_withheld`` is true) rather than published.
 """
 from __future__ import annotations
@@ -47,6 +50,11 @@ LICENSE = {
 RESOURCE = "findings.csv"
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_ ]*\]")
 DIGITS = re.compile(r"\d(?:[\s-]?\d){5,}")
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+STREET = re.compile(
+    r"\b\d+[A-Za-z]?,?\s+(?:[A-Z][a-z']+\s+){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Crescent|"
+    r"Place|Gardens|Court|Terrace|Grove|Hill|Park|Square|Row|Walk|Mews|Rise|View)\b"
+)
 MAX_EVIDENCE = 400
 BATCH = 1000  # rows fetched from the database at a time
 
@@ -122,7 +130,7 @@ def screen_evidence(text: str | None) -> tuple[str | None, bool]:
     """Return evidence fit to publish, and whether some was withheld."""
     if not text or not text.strip():
         return None, False
-    if PLACEHOLDER.search(text) or "@" in text or DIGITS.search(text):
+    if any(p.search(text) for p in (PLACEHOLDER, DIGITS, POSTCODE, STREET)) or "@" in text:
         return None, True
     text = " ".join(text.split())
     return (text if len(text) <= MAX_EVIDENCE else text[: MAX_EVIDENCE - 1] + "…"), False
@@ -131,45 +139,56 @@ def screen_evidence(text: str | None) -> tuple[str | None, bool]:
 # -- generalising context ---------------------------------------------------------------------------------
 
 LEVELS = 7  # 0: everything … 6: nothing
+Shown = dict[str, set[str | None]]
 
 
-def _context(key: stats.Key, level: int) -> tuple[str | None, ...]:
-    """Return the context released for a form at a level of generalisation."""
-    la, phase, year, month = key
+def _context(key: stats.Key, level: int, shown: Shown | None = None) -> tuple[str | None, ...]:
+    """Return the context released for a form at a level of generalisation.
+
+    A group whose number of forms the reports hide (``shown`` says which are shown) is never released either,
+    nor anything finer within it: the export must not reveal what a table hides.
+    """
     groups = stats.groups_of(key)
-    authority = groups["local_authority"]
-    month_text = f"{int(year):04d}-{int(month):02d}" if year is not None and month is not None else None
-    region, term, academic = groups["region"], groups["term"], groups["year"]
-    phase = groups["phase"]
+    la, phase, year, month = key
+
+    def released(dimension: str) -> str | None:
+        group = groups[dimension]
+        return group if shown is None or group in shown.get(dimension, ()) else None
+
+    region, phase_, academic = released("region"), released("phase"), released("year")
+    authority = released("local_authority") if region else None
+    term = released("term") if academic else None
+    month_text = f"{int(year):04d}-{int(month):02d}" if term and year is not None and month is not None else None
     if level >= 1:
         month_text = None
     if level >= 2:
         authority = None
     if level >= 3:
-        phase = None
+        phase_ = None
     if level >= 4:
         term = None
     if level >= 5:
         academic = None
     if level >= 6:
         region = None
-    return authority, region, phase, term, academic, month_text
+    return authority, region, phase_, term, academic, month_text
 
 
-def generalise(counts: Counter[stats.Key], threshold: int) -> dict[stats.Key, tuple[str | None, ...]]:
+def generalise(counts: Counter[stats.Key], threshold: int,
+               shown: Shown | None = None) -> dict[stats.Key, tuple[str | None, ...]]:
     """Return the released context of each form key, so every released combination holds ``threshold`` forms."""
     level = dict.fromkeys(counts, 0)
     while True:
         sizes: Counter[tuple[str | None, ...]] = Counter()
         for key, n in counts.items():
-            sizes[_context(key, level[key])] += n
+            sizes[_context(key, level[key], shown)] += n
         bumped = False
         for key in counts:
-            if level[key] < LEVELS - 1 and sizes[_context(key, level[key])] < threshold:
+            if level[key] < LEVELS - 1 and sizes[_context(key, level[key], shown)] < threshold:
                 level[key] += 1
                 bumped = True
         if not bumped:
-            return {key: _context(key, level[key]) for key in counts}
+            return {key: _context(key, level[key], shown) for key in counts}
 
 
 # -- the rows ---------------------------------------------------------------------------------------------
@@ -182,15 +201,10 @@ def rows() -> Iterator[dict[str, Any]]:
     threshold = current_app.config["SUPPRESSION_THRESHOLD"]
     where = stats.eligible(include_unreviewed=False)
     year, month = stats._month_columns()
-    counts: Counter[stats.Key] = Counter()
-    for la, phase, y, m, n in db.session.execute(
-        db.select(Submission.local_authority, Submission.phase, year, month, func.count())
-        .where(where).group_by(Submission.local_authority, Submission.phase, year, month)
-    ):
-        counts[(la, phase, y, m)] += n
-    released = generalise(counts, threshold)
+    counts = stats.forms_by_context(include_unreviewed=False)
+    released = generalise(counts, threshold, stats.shown_groups(include_unreviewed=False))
     names = {code: la.name for code, la in local_authorities().items()}
-    severity: dict[str, str | None] = {}
+    severity: dict[str, str | None] = {r.id: r.severity for r in catalogue.rules}
     key = secrets.token_bytes(32)  # forgotten after this export: pseudonyms link to nothing else
     status = func.coalesce(Finding.reviewed_status, Finding.status)
     statement = (
@@ -206,15 +220,10 @@ def rows() -> Iterator[dict[str, Any]]:
         if submission_id != last:
             pseudonym = hmac.new(key, str(submission_id).encode(), hashlib.sha256).hexdigest()[:16]
             last = submission_id
-        if rule_id not in severity:
-            try:
-                severity[rule_id] = catalogue.get(rule_id).severity
-            except Exception:  # a rule of an older catalogue version
-                severity[rule_id] = None
         code, region, phase_, term, academic, month_text = released[(la, phase, y, m)]
         text, withheld = screen_evidence(evidence)
         yield {
-            "form": pseudonym, "rule_id": rule_id, "rules_version": version, "severity": severity[rule_id],
+            "form": pseudonym, "rule_id": rule_id, "rules_version": version, "severity": severity.get(rule_id),
             "status": final, "fails": final in stats.FAILS, "evidence": text, "evidence_withheld": withheld,
             "local_authority_code": code, "local_authority": names.get(code) if code else None,
             "region": region, "phase": phase_, "census_term": term, "academic_year": academic,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -70,12 +69,6 @@ def census_term(year: int, month: int) -> str:
     """
     season = "Autumn" if month >= 9 else "Spring" if month <= 3 else "Summer"
     return f"{season} {academic_year(year, month)}"
-
-
-def form_month(submission_month: date | None, detected: date | None) -> date | None:
-    """Return the form's month: the uploader's, else the date printed on the form."""
-    when = submission_month or detected
-    return date(when.year, when.month, 1) if when else None
 
 
 def _term_order(label: str | None) -> tuple[Any, ...]:
@@ -215,22 +208,37 @@ def _category(status: str) -> str:
     return "other"
 
 
-def build(rule_id: str | None = None, include_unreviewed: bool = False) -> Report:
-    """Compute every figure of the reports page for one chosen rule, protected against disclosure."""
+def forms_by_context(include_unreviewed: bool = False) -> Counter[Key]:
+    """Count the forms that count, by local authority, phase, year and month."""
+    year, month = _month_columns()
+    counts: Counter[Key] = Counter()
+    for la, phase, y, m, n in db.session.execute(
+        db.select(Submission.local_authority, Submission.phase, year, month, func.count())
+        .where(eligible(include_unreviewed)).group_by(Submission.local_authority, Submission.phase, year, month)
+    ):
+        counts[(la, phase, y, m)] += n
+    return counts
+
+
+@dataclass
+class _LayerOne:
+    """The figures every page shows whichever rule is chosen, and what protection hid among them."""
+
+    forms_by_key: Counter[Key]
+    groups: _Groups
+    rule_ids: list[str]
+    values: dict[Hashable, int]
+    eqs: list[Equation]
+    hidden: set[Hashable]
+
+
+def _layer_one(include_unreviewed: bool, threshold: int) -> _LayerOne:
+    """Count forms by context, findings by rule and census items asked for, and protect them together."""
     from ..audit import rules as catalogue_module
 
     catalogue = catalogue_module.CATALOGUE
-    threshold: int = current_app.config["SUPPRESSION_THRESHOLD"]
     where = eligible(include_unreviewed)
-    year, month = _month_columns()
-
-    # layer 1 data: forms by context, findings by rule, census items
-    forms_by_key: Counter[Key] = Counter()
-    for la, phase, y, m, n in db.session.execute(
-        db.select(Submission.local_authority, Submission.phase, year, month, func.count())
-        .where(where).group_by(Submission.local_authority, Submission.phase, year, month)
-    ):
-        forms_by_key[(la, phase, y, m)] += n
+    forms_by_key = forms_by_context(include_unreviewed)
     status = func.coalesce(Finding.reviewed_status, Finding.status)
     by_rule: dict[str, Counter[str]] = {}
     for rule_id_, status_, n in db.session.execute(
@@ -245,7 +253,7 @@ def build(rule_id: str | None = None, include_unreviewed: bool = False) -> Repor
     total = sum(forms_by_key.values())
     values: dict[Hashable, int] = {("forms",): total}
     eqs: list[Equation] = []
-    forms_groups = _forms_cells(forms_by_key, values, eqs)
+    groups = _forms_cells(forms_by_key, values, eqs)
     rule_ids = [r.id for r in catalogue.rules] + sorted(set(by_rule) - {r.id for r in catalogue.rules})
     for rid in rule_ids:
         counts = by_rule.get(rid, Counter())
@@ -261,7 +269,29 @@ def build(rule_id: str | None = None, include_unreviewed: bool = False) -> Repor
         values[("item", item, "no")] = total - items.get(item, 0)
         eqs.append(Equation(("forms",), (("item", item, "yes"), ("item", item, "no"))))
     hidden = disclosure.protect(values, eqs, threshold)
+    return _LayerOne(forms_by_key, groups, rule_ids, values, eqs, hidden)
+
+
+def shown_groups(include_unreviewed: bool = False) -> dict[str, set[str | None]]:
+    """Return, for each dimension, the groups whose number of forms the reports show."""
+    layer = _layer_one(include_unreviewed, current_app.config["SUPPRESSION_THRESHOLD"])
+    return {d: {g for g in members if ("forms", d, g) not in layer.hidden}
+            for d, members in layer.groups.members.items()}
+
+
+def build(rule_id: str | None = None, include_unreviewed: bool = False) -> Report:
+    """Compute every figure of the reports page for one chosen rule, protected against disclosure."""
+    from ..audit import rules as catalogue_module
+
+    catalogue = catalogue_module.CATALOGUE
+    threshold: int = current_app.config["SUPPRESSION_THRESHOLD"]
+    layer = _layer_one(include_unreviewed, threshold)
+    forms_by_key, forms_groups, rule_ids = layer.forms_by_key, layer.groups, layer.rule_ids
+    values, eqs, hidden = layer.values, layer.eqs, layer.hidden
     shown = disclosure.publish(values, hidden)
+    where = eligible(include_unreviewed)
+    year, month = _month_columns()
+    status = func.coalesce(Finding.reviewed_status, Finding.status)
 
     report = Report(
         threshold=threshold, include_unreviewed=include_unreviewed, forms=shown[("forms",)],
@@ -368,11 +398,9 @@ def _row_equations(prefix: tuple[Any, ...], forms: Hashable) -> list[Equation]:
 
 
 def _title(catalogue: Any, rule_id: str) -> str:
-    """Return a rule's title, or its id when the catalogue no longer has it."""
-    try:
-        return catalogue.get(rule_id).title
-    except Exception:  # a rule from an older catalogue version
-        return rule_id
+    """Return a rule's title, or its id when the catalogue no longer has it (a rule of an older version)."""
+    rule = {r.id: r for r in catalogue.rules}.get(rule_id)
+    return rule.title if rule else rule_id
 
 
 def _chosen(catalogue: Any, rule_id: str | None) -> Any:

@@ -10,6 +10,7 @@ import hashlib
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import insert
 
@@ -112,3 +113,30 @@ def populate(rule_ids: list[str], forms: int, seed: int = 7, keep: bool = True, 
     flush()
     db.session.commit()
     return truth
+
+
+def seed_database(path: Path, forms: int, seed: int) -> list[Form]:
+    """Build a migrated SQLite database at ``path`` holding a generated dataset; return its truth."""
+    import flask_migrate
+
+    from portal import create_app
+    from portal.audit import rules
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "seed-only", "RESUME_JOBS": False,
+                      "DATABASE_URL": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        flask_migrate.upgrade()
+        truth = populate([r.id for r in rules.CATALOGUE.rules], forms, seed=seed)
+        db.session.remove()
+        db.engine.dispose()
+    return truth
+
+
+def copy_into_current(path: Path) -> None:
+    """Copy the submissions and findings of a seeded database into the current app's (SQLite) database."""
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("ATTACH DATABASE ? AS seed", (str(path),))
+        connection.exec_driver_sql("INSERT INTO submission SELECT * FROM seed.submission")
+        connection.exec_driver_sql("INSERT INTO finding SELECT * FROM seed.finding")
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DETACH DATABASE seed")
