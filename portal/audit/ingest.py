@@ -116,7 +116,8 @@ def _decode(data: bytes, kind: str, limits: Limits) -> list[SourcePage]:
                 im.seek(index)
                 _check_pixels(*im.size, limits)
                 im.load()
-                pages.append(SourcePage(_pixels(ImageOps.exif_transpose(im)), _declared_dpi(im)))
+                upright = ImageOps.exif_transpose(im, in_place=False)
+                pages.append(SourcePage(_pixels(upright), _declared_dpi(im)))
             return pages
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:  # beyond Pillow's own limit
         raise ImageTooLarge() from e
@@ -127,9 +128,11 @@ def _decode(data: bytes, kind: str, limits: Limits) -> list[SourcePage]:
 def _declared_dpi(im: Image.Image) -> int | None:
     """Return the horizontal DPI the file declares, if any."""
     dpi = im.info.get("dpi")
+    if not isinstance(dpi, tuple) or not dpi:
+        return None
     try:
         value = round(float(dpi[0]))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError):  # malformed
         return None
     return value if 50 <= value <= 10_000 else None
 

@@ -101,7 +101,7 @@ def _background(small: np.ndarray) -> np.ndarray:
                       interpolation=cv2.INTER_AREA)
     tiny = cv2.GaussianBlur(cv2.medianBlur(tiny, 5), (0, 0), 1.5)
     return cv2.resize(tiny.astype(np.float32), (small.shape[1], small.shape[0]),
-                      interpolation=cv2.INTER_LINEAR) + 1.0
+                      interpolation=cv2.INTER_LINEAR) + 1.0  # never zero: images are divided by it
 
 
 def _uneven(background: np.ndarray) -> bool:
@@ -112,8 +112,9 @@ def _uneven(background: np.ndarray) -> bool:
 
 def _flatten_light(grey: np.ndarray, background: np.ndarray) -> np.ndarray:
     """Divide the full image by the upscaled background estimate, so paper becomes white."""
-    full = cv2.resize(background, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(grey.astype(np.float32), full, scale=255.0).clip(0, 255).astype(np.uint8)
+    paper = np.clip(background, 1, 255).astype(np.uint8)
+    full = cv2.resize(paper, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(grey, full, scale=255.0)  # 8-bit throughout: a 12 MP photo stays small in memory
 
 
 def _ink(small: np.ndarray, background: np.ndarray) -> np.ndarray:
@@ -217,9 +218,9 @@ def _up_down(level: np.ndarray) -> tuple[bool, bool, float | None]:
     Latin print has far more ascenders and capitals above the x-height than descenders below it.
     Returns (upside down, whether the evidence is strong, median line height in mask pixels).
     """
-    long_lines = cv2.morphologyEx(level, cv2.MORPH_OPEN, np.ones((1, 41), np.uint8))
-    long_lines |= cv2.morphologyEx(level, cv2.MORPH_OPEN, np.ones((41, 1), np.uint8))
-    text = level & (1 - long_lines)
+    rules = np.maximum(cv2.morphologyEx(level, cv2.MORPH_OPEN, np.ones((1, 41), np.uint8)),
+                       cv2.morphologyEx(level, cv2.MORPH_OPEN, np.ones((41, 1), np.uint8)))
+    text = level & (1 - rules)  # table rules and underlines removed
     profile = text.sum(axis=1).astype(np.float32)
     rows = profile > max(2.0, 0.02 * profile.max())
     above = below = 0.0
