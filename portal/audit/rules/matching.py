@@ -21,6 +21,8 @@ _SUBJECT_CUES = frozenset(skeleton(w) for w in ("no", "neither", "none", "nobody
 # "tick". Only a negated subject reaches past it: "no information will be shared".
 _MODALS = frozenset(skeleton(w) for w in ("will", "would", "shall", "should", "must", "can", "could", "may",
                                           "might"))
+# A subject starts a new clause: "if you do not reply we will assume" does not negate "assume".
+_SUBJECTS = frozenset(skeleton(w) for w in ("we", "you", "they", "i", "he", "she"))
 _FUNCTION = frozenset(skeleton(w) for w in (
     "a", "an", "the", "to", "of", "and", "or", "in", "on", "for", "by", "we", "you", "your", "our", "us",
     "is", "are", "be", "it", "this", "that", "with", "from", "as", "at", "not", "will", "may", "can", "do",
@@ -164,14 +166,21 @@ class Document:
         return self.hits(term).get(u, [])
 
     def negated(self, hit: Hit) -> bool:
-        """Say whether a negation cue governs the hit (a few tokens before it, within its clause)."""
+        """Say whether a negation cue governs the hit (a few tokens before it, within its clause).
+
+        A phrasing that holds its own negation ("will not affect") is not negated again.
+        """
         unit, tokens = self.units[hit.unit], self.tokens[hit.unit]
-        cues = _CUES
+        if any(t in _CUES for t in tokens[hit.first:hit.last + 1]):
+            return False
+        cues = _SUBJECT_CUES if tokens[hit.first] in _MODALS else _CUES
         k, steps = hit.first, 0
         while k > 0 and steps < NEGATION_WINDOW and not unit.stops[k]:
             k -= 1
             steps += 1
             token = tokens[k]
+            if token in _SUBJECTS:
+                return False
             if token in _MODALS:
                 cues = _SUBJECT_CUES
             elif token in cues and not (token == "not" and tokens[k + 1] == "only") and not (

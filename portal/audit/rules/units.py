@@ -96,7 +96,7 @@ def _describe(page: Page, line: Line) -> _Line:
     raw = [page.words[i].text for i in line.indices]
     first = page.words[line.indices[0]]
     return _Line(line, raw, _form_words(raw), bool(_END.search(raw[-1])) or raw[-1].endswith((":", ";")),
-                 line.box[2], line.box[0], bool(_BULLET.match(raw[0])) and len(raw) > 1,
+                 line.box[2], line.box[0], (bool(_BULLET.match(raw[0])) or is_box(raw[0])) and len(raw) > 1,
                  raw[0][:1].islower(), (first.block, first.par))
 
 

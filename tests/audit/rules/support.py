@@ -17,7 +17,8 @@ def page(text: str, unsure: bool = False) -> Page:
     return p
 
 
-def finding(text: str, rule_id: str, flags: str = "", when: date | None = None, unsure: bool = False) -> Finding:
+def finding(text: str, rule_id: str, flags: str = "", when: date | None = None,
+            unsure: bool = False) -> Finding:
     """Return the Finding of one rule on ``text`` under the context flags given (space-separated)."""
     context = Context((), tuple(flags.split()), when)
     return {f.rule_id: f for f in rules.check([page(text, unsure)], context)}[rule_id]

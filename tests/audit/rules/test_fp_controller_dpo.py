@@ -18,7 +18,7 @@ FP01_MISSING = [
     "Data protection matters to us.",
     "Please contact the school office if you have any questions.",  # no contact details
     "Your child's school will keep this information safe.",
-    "Oakfield Primary School\n\nData Collection Sheet\n\nPlease check the details below.",  # no address at all
+    "Oakfield Primary School\n\nData Collection Sheet\n\nPlease check the details below.",  # no address
     "Previous school: ____________\n\nParent telephone: ____________",  # blank fields, no controller
 ]
 

@@ -59,6 +59,6 @@ def test_fp14_missing(text: str) -> None:
     assert_status(text, "FP-14", "missing")
 
 
-@pytest.mark.parametrize("text", ["Text messages are sent automatically.", "See your child's school profile."])
+@pytest.mark.parametrize("text", ["Text messages are sent automatically.", "See the school's profile."])
 def test_fp14_not_applicable_without_automated_decisions(text: str) -> None:
     assert_status(text, "FP-14", "not_applicable")

@@ -1,0 +1,67 @@
+"""CEN-03 (refusing has no effect) and CEN-04 (answers already given can be retracted; dated rule)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from .support import assert_status
+
+CEN03_PRESENT = [
+    "Refusing to provide this information will have no effect on your child's education.",
+    "Nationality is optional. This will not affect the school's funding.",
+    "There is no penalty if you decline to answer.",
+    "Choosing not to answer will not be held against your child.",
+    "If you do not wish to provide nationality, it wi1l not affect your child's place.",  # OCR: 1 for l
+    "Refusal has no impact on funding.",
+]
+CEN03_MISSING = [
+    "Funding depends on accurate census returns.",
+    "Please return the form by Friday.",
+    "Not providing this information may affect your child's funding.",  # it may affect
+    "Missing data will affect the school's funding.",
+]
+
+
+@pytest.mark.parametrize("text", CEN03_PRESENT)
+def test_cen03_present(text: str) -> None:
+    assert_status(text, "CEN-03", "present", flags="NAT")
+
+
+@pytest.mark.parametrize("text", CEN03_MISSING)
+def test_cen03_missing(text: str) -> None:
+    assert_status(text, "CEN-03", "missing", flags="NAT")
+
+
+CEN04_PRESENT = [
+    "If you have already provided this information you can retract it at any time.",
+    "You can ask us to change your child's record to 'refused'.",
+    "Information already given can be withdrawn by contacting the office.",
+    "If you gave your child's nationality last year, we can remove it from our records.",
+    "You can ask us to chanqe it to refused.",  # OCR: q for g, on an unsure word
+]
+CEN04_MISSING = [
+    "You have the right to ask us to delete your personal data.",  # a general right, not about these items
+    "Please tell us if your details change.",
+    "Nationality is optional.",
+    "Once submitted, answers cannot be changed.",
+]
+
+
+@pytest.mark.parametrize("text", CEN04_PRESENT)
+def test_cen04_present(text: str) -> None:
+    assert_status(text, "CEN-04", "present", flags="NAT", unsure=True)
+
+
+@pytest.mark.parametrize("text", CEN04_MISSING)
+def test_cen04_missing(text: str) -> None:
+    assert_status(text, "CEN-04", "missing", flags="NAT")
+
+
+@pytest.mark.parametrize(("when", "status"), [
+    (None, "present"),  # undated: applies
+    (date(2016, 11, 24), "present"),
+    (date(2016, 11, 23), "not_applicable"),  # before Lord Nash's statement
+])
+def test_cen04_applies_from_24_november_2016(when: date | None, status: str) -> None:
+    assert_status(CEN04_PRESENT[0], "CEN-04", status, flags="NAT", when=when)

@@ -1,0 +1,69 @@
+"""CEN-11 (ethnicity and language declared by the family, may be refused), CEN-12 (English proficiency)."""
+from __future__ import annotations
+
+import pytest
+
+from .support import assert_status
+
+CEN11_PRESENT = [
+    "Ethnicity\n\u2610 White British\n\u2610 Indian\n"
+    "\u2610 I do not wish an ethnic background to be recorded",
+    "Ethnic background: ____________   \u2610 Refused",
+    "Your child's ethnicity is recorded as declared by you.",
+    "Providing ethnicity and first language is voluntary.",
+    "Parents and pupils decide which ethnic group they belong to.",
+    "Ethnic group\n\u2610 Mixed\n\u2610 Any other ethnic group\n\u2610 Prefer not to say",
+    "l do not wish an ethnic backgr0und to be rec0rded",  # OCR: l for I, 0 for o
+]
+CEN11_MISSING = [
+    "Ethnicity: ____________",
+    "First language: ____________",
+    "Ethnicity\n\u2610 White British\n\u2610 Other\n\nNationality: _______ \u2610 Refused",  # nationality's
+    "Nationality is optional.\n\nEthnic group: ____________",  # optional is said of another item
+    "We record each pupil's ethnicity.",
+]
+
+
+@pytest.mark.parametrize("text", CEN11_PRESENT)
+def test_cen11_present(text: str) -> None:
+    assert_status(text, "CEN-11", "present", flags="ETH")
+
+
+@pytest.mark.parametrize("text", CEN11_MISSING)
+def test_cen11_missing(text: str) -> None:
+    assert_status(text, "CEN-11", "missing", flags="ETH")
+
+
+def test_cen11_not_applicable_without_ethnicity_or_language() -> None:
+    assert_status(CEN11_PRESENT[2], "CEN-11", "not_applicable", flags="NAT")
+
+
+CEN12_PRESENT = [
+    "Proficiency in English is assessed by your child's teacher.",
+    "Proficiency in English (EAL code A-E): assessed by school",
+    "The school records each pupil's proficiency in English on a scale from A (new to English) to E "
+    "(fluent).",
+    "Teachers assess English proficiency termly.",
+    "Proficiency in Eng1ish is a schoo1 assessment.",  # OCR: 1 for l
+]
+CEN12_MISSING = [
+    "How well does your child speak English?   \u2610 Fluent   \u2610 Some   \u2610 None",
+    "Please rate your child's proficiency in English from 1 to 5.",
+    "English proficiency: ____________",
+    "Parents should state their child's level of English.",
+]
+
+
+@pytest.mark.parametrize("text", CEN12_PRESENT)
+def test_cen12_present(text: str) -> None:
+    assert_status(text, "CEN-12", "present")
+
+
+@pytest.mark.parametrize("text", CEN12_MISSING)
+def test_cen12_missing(text: str) -> None:
+    assert_status(text, "CEN-12", "missing")
+
+
+@pytest.mark.parametrize("text", ["Nationality: ____________", "First language: ____________"])
+def test_cen12_applies_only_when_proficiency_is_mentioned(text: str) -> None:
+    assert_status(text, "CEN-12", "not_applicable")

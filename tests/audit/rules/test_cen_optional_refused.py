@@ -1,0 +1,88 @@
+"""CEN-01 (nationality and country of birth are optional) and CEN-02 (a "refused" answer is offered)."""
+from __future__ import annotations
+
+import pytest
+
+from .support import assert_status, finding, quote
+
+CEN01_PRESENT = [
+    "Providing your child's nationality and country of birth is optional.",
+    "You do not have to tell us your child's nationality.",
+    "Nationality and country of birth\n\nThis information is voluntary and you may refuse to provide it.",
+    "Parents are not obliged to provide nationality data.",
+    "Nationality (optional): ____________",
+    "Natlonality and country of birth are opt1onal.",  # OCR: l for i, 1 for i
+    "Country of birth is not cornpulsory.",  # OCR: rn for m
+    "You can choose whether to give your child's country of birth.",
+]
+CEN01_MISSING = [
+    "Nationality is compulsory.",
+    "Whilst the majority of pupil information you provide to us is mandatory, some of it is provided to us "
+    "on a voluntary basis.",  # the DfE stock sentence meets FP-12, not CEN-01
+    "Ethnicity is optional.\n\nPlease give your child's nationality.",  # optional about another item
+    "Nationality must be provided; it is not optional.",
+    "The DfE says ethnicity data is optional, but nationality is required for the census.",
+    "Nationality: ____________\nCountry of birth: ____________",
+    "Religion is voluntary. Nationality: ____________",
+]
+
+
+@pytest.mark.parametrize("text", CEN01_PRESENT)
+def test_cen01_present(text: str) -> None:
+    assert_status(text, "CEN-01", "present", flags="NAT")
+
+
+@pytest.mark.parametrize("text", CEN01_MISSING)
+def test_cen01_missing(text: str) -> None:
+    assert_status(text, "CEN-01", "missing", flags="NAT")
+
+
+def test_cen01_anaphoric_evidence_reaches_back_to_the_topic() -> None:
+    text = CEN01_PRESENT[2]
+    f = finding(text, "CEN-01", flags="NAT")
+    assert quote(text, f).startswith("Nationality") and quote(text, f).endswith("provide it.")
+    assert f.confidence < 1
+
+
+def test_cen01_not_applicable_without_nationality() -> None:
+    assert_status(CEN01_PRESENT[0], "CEN-01", "not_applicable", flags="ETH CEN")
+
+
+CEN02_PRESENT = [
+    "Nationality: ____________   \u2610 Refused",
+    "Country of birth: ____________   [ ] Refused",
+    "If you prefer not to say, please write 'refused' in the nationality box.",
+    "Nationality   Polish   \u2610 Refused   \u2610 Not yet obtained",
+    "What is your child's nationality?\n\u2610 British\n\u2610 Other: ________\n"
+    "\u2610 I do not wish to provide this information",
+    "Country of birth\n[] Refnsed",  # OCR: n for u, on an unsure word
+]
+CEN02_MISSING = [
+    "You may refuse to provide your child's nationality.",  # that is CEN-01, not an answer to tick
+    "Nationality: ____________\nCountry of birth: ____________",
+    "Ethnicity\n\u2610 White British\n\u2610 Refused\n\nNationality: ________",  # ethnicity's refused
+    "Refusing to answer will not affect your child's place.",
+    "Nationality: ____________ (this question cannot be refused)",
+]
+
+
+@pytest.mark.parametrize("text", CEN02_PRESENT)
+def test_cen02_present(text: str) -> None:
+    assert_status(text, "CEN-02", "present", flags="NAT", unsure=True)
+
+
+@pytest.mark.parametrize("text", CEN02_MISSING)
+def test_cen02_missing(text: str) -> None:
+    assert_status(text, "CEN-02", "missing", flags="NAT")
+
+
+def test_cen02_refused_box_far_below_the_only_question() -> None:
+    text = ("Nationality and country of birth\n\n" + "\n".join(f"Line {n} of instructions" for n in range(12))
+            + "\n\n\u2610 Refused")
+    assert_status(text, "CEN-02", "present", flags="NAT")
+
+
+def test_cen02_optional_but_no_refused_answer() -> None:
+    text = "Nationality and country of birth are optional.\n\nNationality: ____________"
+    assert_status(text, "CEN-01", "present", flags="NAT")
+    assert_status(text, "CEN-02", "missing", flags="NAT")

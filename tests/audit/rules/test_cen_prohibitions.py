@@ -1,0 +1,94 @@
+"""Prohibitions CEN-05 (no passports or immigration status), CEN-06 (no ascribing), CEN-07 (same for all)."""
+from __future__ import annotations
+
+import pytest
+
+from .support import assert_status
+
+CEN05_VIOLATION = [
+    "Please provide a copy of your child's passport.",
+    "Please bring your child's birth certificate to the office.",
+    "Immigration status: ____________",
+    "We need to see proof of nationality.",
+    "Is your child a refugee or asylum seeker?   Yes / No",
+    "P1ease attach a photocopy of the passp0rt.",  # OCR: 1 for l, 0 for o
+]
+CEN05_CLEAR = [
+    "You do not need to provide a passport or any other document.",
+    "We will never ask to see passports.",
+    "Schools should not ask for passports or birth certificates.",
+    "The DfE does not share census data for immigration enforcement.",
+    "Nationality: ____________",
+]
+
+
+@pytest.mark.parametrize("text", CEN05_VIOLATION)
+def test_cen05_violation(text: str) -> None:
+    assert_status(text, "CEN-05", "violation", flags="NAT")
+
+
+@pytest.mark.parametrize("text", CEN05_CLEAR)
+def test_cen05_clear(text: str) -> None:
+    assert_status(text, "CEN-05", "clear", flags="NAT")
+
+
+def test_cen05_not_applicable_without_nationality() -> None:
+    assert_status(CEN05_VIOLATION[0], "CEN-05", "not_applicable", flags="ETH")
+
+
+CEN06_VIOLATION = [
+    "If you do not return this form we will record your child as White British.",
+    "We will assume your child is British unless you tell us otherwise.",
+    "You do not need to respond if your child was born in the UK.",
+    "The school will ascribe an ethnicity based on our observations.",
+    "Staff will decide your child's ethnicity based on their appearance.",
+    "lf you do not reply we wi1l assume the answer is United Kingdom.",  # OCR: l for I, 1 for l
+]
+CEN06_CLEAR = [
+    "Ethnicity is recorded as declared by you.",
+    "If you do not reply, we will record 'information not yet obtained'.",
+    "We will not assume anything about your child's nationality.",
+    "Please tell us your child's ethnic background.",
+    "We will never ascribe an ethnicity to a pupil.",
+]
+
+
+@pytest.mark.parametrize("text", CEN06_VIOLATION)
+def test_cen06_violation(text: str) -> None:
+    assert_status(text, "CEN-06", "violation", flags="NAT ETH")
+
+
+@pytest.mark.parametrize("text", CEN06_CLEAR)
+def test_cen06_clear(text: str) -> None:
+    assert_status(text, "CEN-06", "clear", flags="NAT ETH")
+
+
+@pytest.mark.parametrize("flags", ["NAT", "ETH"])
+def test_cen06_applies_to_nationality_or_ethnicity(flags: str) -> None:
+    assert_status(CEN06_VIOLATION[1], "CEN-06", "violation", flags=flags)
+    assert_status(CEN06_VIOLATION[1], "CEN-06", "not_applicable", flags="CEN")
+
+
+CEN07_VIOLATION = [
+    "Only complete this section if your child is not British.",
+    "Non-British pupils must provide their nationality.",
+    "Parents of children born outside the UK only should fill in this form.",
+    "If your child was born abroad, please state their nationality and country of birth.",
+    "Non Brit1sh children: please complete the section below.",  # OCR: 1 for i
+]
+CEN07_CLEAR = [
+    "All families are asked the same questions.",
+    "Please state your child's nationality.",
+    "If your child was born abroad, please tell us the date they arrived in the UK.",
+    "We ask every pupil for this information, whatever their background.",
+]
+
+
+@pytest.mark.parametrize("text", CEN07_VIOLATION)
+def test_cen07_violation(text: str) -> None:
+    assert_status(text, "CEN-07", "violation", flags="NAT")
+
+
+@pytest.mark.parametrize("text", CEN07_CLEAR)
+def test_cen07_clear(text: str) -> None:
+    assert_status(text, "CEN-07", "clear", flags="NAT")

@@ -1,0 +1,62 @@
+"""CEN-08 (why nationality and country of birth are wanted) and CEN-09 (the census, its basis, the DfE)."""
+from __future__ import annotations
+
+import pytest
+
+from .support import assert_status
+
+CEN08_PRESENT = [
+    "The DfE collects nationality to understand the impact of pupil migration on schools.",
+    "Country of birth data helps the government plan support for pupils with English as an additional "
+    "language.",
+    "Nationality and country of birth\n\nThis information is used to help the DfE understand the needs of "
+    "pupils.",
+    "Why are we asking for nationality? To help the Department for Education plan funding.",
+    "Natlonality data is used for research and statistics.",  # OCR: l for i
+]
+CEN08_MISSING = [
+    "Please state your child's nationality.",
+    "We are required to collect nationality as part of the school census.",
+    "Ethnicity data helps us support pupils.\n\nNationality: ____________",  # the purpose of another item
+    "Nationality is optional.",
+]
+
+
+@pytest.mark.parametrize("text", CEN08_PRESENT)
+def test_cen08_present(text: str) -> None:
+    assert_status(text, "CEN-08", "present", flags="NAT")
+
+
+@pytest.mark.parametrize("text", CEN08_MISSING)
+def test_cen08_missing(text: str) -> None:
+    assert_status(text, "CEN-08", "missing", flags="NAT")
+
+
+CEN09_PRESENT = [
+    "This information is collected for the school census.",
+    "We are required by law to provide this data (section 537A of the Education Act 1996).",
+    "Your answers will be sent to the Department for Education.",
+    "It forms part of the schoo1 census return.",  # OCR: 1 for l
+    "This is a statutory data collection.",
+]
+CEN09_MISSING = [
+    "Please state your child's nationality.",
+    "We use this information to support learning.",
+    "Thank you for returning the form.",
+    "There is no legal requirement for parents to answer.",  # negated
+]
+
+
+@pytest.mark.parametrize("text", CEN09_PRESENT)
+def test_cen09_present(text: str) -> None:
+    assert_status(text, "CEN-09", "present", flags="NAT")
+
+
+@pytest.mark.parametrize("text", CEN09_MISSING)
+def test_cen09_missing(text: str) -> None:
+    assert_status(text, "CEN-09", "missing", flags="NAT")
+
+
+def test_cen09_applies_to_census_or_nationality_forms() -> None:
+    assert_status(CEN09_PRESENT[0], "CEN-09", "present", flags="CEN")
+    assert_status(CEN09_PRESENT[0], "CEN-09", "not_applicable", flags="ETH")
