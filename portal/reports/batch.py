@@ -109,7 +109,7 @@ def import_file(path: Path, *, local_authority: str | None = None, phase: str | 
         db.session.commit()
     limits = ingest.Limits(max_bytes=c["MAX_CONTENT_LENGTH"], max_pages=c["MAX_PAGES"], max_pixels=c["MAX_PIXELS"])
     try:
-        pages = ingest.count_pages(data, limits)
+        pages = len(ingest.load(data, limits))  # as the upload form checks: nothing is stored for a bad file
     except AuditError as e:
         return Outcome(path, FAILED, e.message)
     if pages > limits.max_pages:
