@@ -89,7 +89,14 @@ def init_app(app: Flask) -> None:
 
 def resume(queue: JobQueue) -> int:
     """Re-queue submissions left queued or running (by a crash or restart); return how many."""
+    sweep = getattr(queue, "resume", None)
+    if sweep is not None:  # Celery: other machines may be auditing, so the queue re-sends only what was lost
+        return int(sweep())
     try:
+        # An embedded database belongs to this one process: whatever it left running died with it.
+        db.session.execute(db.update(Submission).where(Submission.status == JobStatus.RUNNING)
+                           .values(status=JobStatus.QUEUED))
+        db.session.commit()
         ids = db.session.execute(
             db.select(Submission.id).where(Submission.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))
         ).scalars().all()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -13,18 +14,56 @@ from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.extensions import db
+from tests.support import services
+
+#: PORTAL_TEST_SCALE=1: the app's tests on PostgreSQL, Redis and a real Celery worker (make test runs both)
+SCALE = os.environ.get("PORTAL_TEST_SCALE") == "1"
+
+
+def pytest_report_header() -> str:
+    if SCALE:
+        return "scaled: PostgreSQL, Redis and a Celery worker; the tests of the app and those marked scale"
+    return "embedded: SQLite and in-process jobs (PORTAL_TEST_SCALE=1 runs the scaled tests)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the scale tests for the scaled run, which runs them and every test that uses the app."""
+    keep, drop = [], []
+    for item in items:
+        marked = item.get_closest_marker("scale") is not None
+        wanted = (marked or "app" in getattr(item, "fixturenames", ())) if SCALE else not marked
+        (keep if wanted else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def scaled_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[services.Stack]:
+    """Start this session's database, Redis queue and Celery worker; in CI, fail loudly if they cannot."""
+    try:
+        stack = services.Stack(tmp_path_factory.mktemp("scaled"))
+    except services.Unavailable as e:
+        if services.in_ci():
+            pytest.fail(f"the scaled tests must run in CI, but: {e}", pytrace=False)
+        pytest.skip(f"scaled tests need PostgreSQL and Redis on 127.0.0.1: {e}")
+    yield stack
+    stack.stop()
 
 
 @pytest.fixture
-def app_config(tmp_path: Any) -> dict[str, Any]:
+def app_config(tmp_path: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
     """Return the test configuration: a fresh SQLite file, jobs on a worker thread as in production."""
-    return {
+    config = {
         "TESTING": True,
         "SECRET_KEY": "test-only-secret",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         "WTF_CSRF_ENABLED": False,
         "RESUME_JOBS": False,
     }
+    if SCALE:  # the session's PostgreSQL database and its Celery worker instead
+        config.update(request.getfixturevalue("scaled_stack").settings)
+    return config
 
 
 @pytest.fixture
@@ -33,10 +72,14 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(app_config)
     with app.app_context():
         flask_migrate.upgrade()
+        if SCALE:
+            services.empty(app)  # the database outlives the test: start from no rows, as SQLite does
     yield app
     queue = app.extensions["jobs"]
     if hasattr(queue, "join"):
         queue.join(timeout=120)
+    if hasattr(queue, "close"):
+        queue.close()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
