@@ -294,3 +294,30 @@ def test_campaigners_and_strangers_are_kept_out(app: Flask, client: FlaskClient,
     assert client.get(f"/review/{sid}/pages/1.png").status_code == 403
     with app.app_context():
         assert db.session.execute(db.select(FindingReview)).first() is None
+
+
+@pytest.mark.slow
+def test_a_real_upload_reaches_the_review_with_its_evidence_boxes(app: Flask, client: FlaskClient, staff: Any) -> None:
+    from tests.conftest import receipt_token, upload
+    from tests.support import formgen
+
+    form = formgen.render_form(seed=3, statements=["dfe", "notice"])
+    response = upload(client, formgen.to_bytes(form.image, "PNG"), form_month="2016-10", consent_evidence="y")
+    assert response.status_code == 303
+    receipt_token(response)
+    app.extensions["jobs"].join(timeout=180)
+    with app.app_context():
+        submission = db.session.execute(db.select(Submission)).scalar_one()
+        assert submission.status == JobStatus.DONE
+        boxed = [f for f in submission.findings if f.box and f.page]
+        width, height = submission.page_images[0].width, submission.page_images[0].height
+        sid = submission.id
+    assert boxed, "the checker quoted no evidence with a box"
+    sign_in_quickly(client, staff("researcher"))
+    assert sid in queue_ids(client, "term=2016-autumn")
+    body = open_with_reason(client, sid).get_data(as_text=True)
+    assert f'viewBox="0 0 {width} {height}"' in body
+    for finding in boxed:
+        assert f'id="box-{finding.id}"' in body
+    image = client.get(f"/review/{sid}/pages/1.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
