@@ -6,13 +6,31 @@ FLASK  := $(VENV)/bin/flask --app portal
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup test-setup db lint benchmarks clean
+.PHONY: run test setup test-setup db lint benchmarks clean serve-scale worker test-embedded test-scale
 
 run: setup db
 	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
-test: test-setup
+# Both runs: embedded (SQLite, in-process jobs), then scaled (PostgreSQL, Redis, a real Celery worker process)
+test: test-embedded test-scale
+
+test-embedded: test-setup
 	$(VENV)/bin/pytest
+
+test-scale: test-setup
+	PORTAL_TEST_SCALE=1 $(VENV)/bin/pytest
+
+# At scale (README, "Running at scale across machines"): set PORTAL_DATABASE_URL and PORTAL_BROKER_URL first.
+WEB_WORKERS ?= 2
+WEB_PORT    ?= 8000
+CONCURRENCY ?= 2
+
+serve-scale: setup db
+	$(VENV)/bin/gunicorn -w $(WEB_WORKERS) -b $(HOST):$(WEB_PORT) wsgi:app
+
+worker: setup
+	$(VENV)/bin/celery -A portal.celery_app worker -c $(CONCURRENCY) -l INFO --without-gossip --without-mingle \
+		--max-tasks-per-child 100
 
 setup: $(VENV)/.installed instance/config.py
 	@scripts/system-packages run
