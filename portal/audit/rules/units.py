@@ -135,7 +135,7 @@ def _continues(run: list[_Line], cur: _Line, measure: int) -> bool:
         return False
     left = min(d.left for d in run)
     width = max(1, measure - left)
-    filled = prev.right - left >= 0.7 * width
+    filled = prev.right - left >= 0.7 * width and len(prev.raw) >= 6  # a wrapped line, not a short heading
     last = fold(prev.raw[-1])
     wrapped = last in _FUNCTION_END and prev.right - left >= 0.5 * width
     return filled or wrapped or cur.lower or last.endswith((",", "-"))

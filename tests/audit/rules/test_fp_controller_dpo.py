@@ -43,7 +43,7 @@ FP02_PRESENT = [
     "Contact our DPO at dpo@oakfield.sch.uk.",
     "Data Protection 0fficer: Mr J Brown, Schools Data Services",  # OCR: 0 for O
     "You can contact the trust's data protection officer (DP0) by email.",
-    "Data Protection\nOfficer: Mrs K Patel",
+    "Data Protec-\ntion Officer: Mrs K Patel",  # hyphenated at the line end
 ]
 FP02_MISSING = [
     "Data protection is important to us.",

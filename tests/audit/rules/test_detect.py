@@ -1,0 +1,173 @@
+"""Detection: census items asked for, context flags, and the form's date (caller's, printed, or unknown)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from portal.audit import detect
+from portal.audit.document import Context
+
+from .support import page
+
+
+def context(text: str, when: date | None = None) -> Context:
+    return detect.detect([page(text)], when)
+
+
+ASKED = [
+    ("nationality", "Nationality: ____________"),
+    ("nationality", "We collect your child's nationality for the school census."),
+    ("country_of_birth", "Country of birth: ____________"),
+    ("country_of_birth", "Place of birth: ____________"),
+    ("country_of_birth", "Was your child born in the UK?   Yes / No"),
+    ("ethnicity", "Ethnic background: ____________"),
+    ("ethnicity", "Please tick one box\n\u2610 White British\n\u2610 Any other White background"),
+    ("first_language", "First language: ____________"),
+    ("first_language", "Which languages are spoken at home?"),
+    ("first_language", "characteristics (such as ethnicity, language, nationality and free school meal "
+                       "eligibility)"),
+    ("english_proficiency", "Proficiency in English: ____________"),
+    ("religion", "Religion: ____________"),
+    ("free_school_meals", "Is your child eligible for free school meals?"),
+    ("sen", "Does your child have special educational needs?"),
+    ("medical", "Medical conditions or allergies: ____________"),
+    ("ap_placement_reason", "Reason for placement:   \u2610 Pregnancy   \u2610 Offending"),
+    ("passport_or_immigration", "Passport number: ____________"),
+    ("passport_or_immigration", "Please bring your child's birth certificate to the office."),
+    ("nationality", "Natlonality: ____________"),  # OCR: l for i
+]
+NOT_ASKED = [
+    ("nationality", "We do not discriminate on grounds of race, religion or nationality."),
+    ("nationality", "We no longer collect nationality or country of birth."),
+    ("country_of_birth", "Country of birth has been removed from the school census."),
+    ("ethnicity", "Pupils are welcome regardless of ethnic origin."),
+    ("religion", "Religious education lessons take place on Tuesdays."),
+    ("sen", "Please send the form back by Friday."),
+    ("passport_or_immigration", "We will never ask for passports."),
+    ("passport_or_immigration", "The DfE does not share data for immigration enforcement."),
+    ("ap_placement_reason", "We support pupils' mental health and wellbeing."),
+]
+
+
+@pytest.mark.parametrize(("item", "text"), ASKED)
+def test_item_asked(item: str, text: str) -> None:
+    assert item in context(text).census_items
+
+
+@pytest.mark.parametrize(("item", "text"), NOT_ASKED)
+def test_item_not_asked(item: str, text: str) -> None:
+    assert item not in context(text).census_items
+
+
+def test_items_and_flags_come_in_spec_order() -> None:
+    c = context("Religion: ______\nEthnicity: ______\nNationality: ______\n\nThis is for the school census.")
+    assert c.census_items == ("nationality", "ethnicity", "religion")
+    assert c.flags == ("NAT", "ETH", "CEN")
+
+
+FLAGGED = [
+    ("NAT", "Country of birth: ____________", None),
+    ("ETH", "Home language: ____________", None),
+    ("AP", "Reason for placement: ____________", None),
+    ("CEN", "This information is collected for the school census.", None),
+    ("CEN", "Early years census 2017", None),
+    ("G18", "We process your data under the GDPR.", None),
+    ("G18", "We follow the Data Protection Act 2018.", None),
+    ("G18", "Nationality: ______", date(2018, 5, 25)),
+    ("D18", "Nationality: ______", date(2018, 6, 28)),
+    ("CONS", "We will ask for your consent before publishing photographs.", None),
+    ("CONS", "I give consent for my child's photograph to be used.", None),
+    ("SEC", "This form is for pupils in Year 9.", None),
+    ("SEC", "Once pupils reach the age of 13 we share data with youth services.", None),
+    ("SRC", "We receive information about your child from their previous school.", None),
+    ("SRC", "Data is transferred through the Common Transfer File.", None),
+]
+NOT_FLAGGED = [
+    ("CEN", "The 2021 national census is run by the ONS.", None),
+    ("G18", "We follow the Data Protection Act 1998.", None),
+    ("G18", "Nationality: ______", date(2018, 5, 24)),
+    ("D18", "Nationality: ______", date(2018, 6, 27)),
+    ("D18", "We process your data under the GDPR.", None),  # undated: D18 is false
+    ("CONS", "We do not need your consent to send census data.", None),
+    ("CONS", "We do not share information without consent unless the law allows it.", None),
+    ("SEC", "When your child moves to secondary school we pass records on.", None),
+    ("SRC", "We collect this information from you.", None),
+    ("GEN", "Census letter. Please read our privacy notice on the website.", None),
+]
+
+
+@pytest.mark.parametrize(("flag", "text", "when"), FLAGGED)
+def test_flag_raised(flag: str, text: str, when: date | None) -> None:
+    assert flag in context(text, when).flags
+
+
+@pytest.mark.parametrize(("flag", "text", "when"), NOT_FLAGGED)
+def test_flag_not_raised(flag: str, text: str, when: date | None) -> None:
+    assert flag not in context(text, when).flags
+
+
+NOTICE = """Privacy Notice: how we use pupil information
+
+Oakfield Primary School is the data controller. Our Data Protection Officer is reached at dpo@oakfield.org.
+
+We use this information to support pupil learning and to monitor progress.
+
+Our lawful basis is Article 6(1)(c) of the UK GDPR.
+
+We share pupil information with the local authority and the Department for Education.
+
+We hold pupil data until the pupil is 25, under our retention policy.
+
+You have the right to request access to the information we hold. You can complain to the ICO.
+"""
+
+
+def test_general_privacy_notice() -> None:
+    assert "GEN" in context(NOTICE).flags
+
+
+def test_single_item_letter_is_not_a_general_notice() -> None:
+    letter = ("Privacy notice\n\nWe share your child's nationality with the DfE.\n\n"
+              "Nationality: ____________")
+    assert "GEN" not in context(letter).flags
+
+
+DATED = [
+    ("Oakfield Primary School\n\n12 September 2016\n\nDear Parent", date(2016, 9, 12)),
+    ("Dear Parent\n\nPlease return the form.\n\nDated: 3 October 2016", date(2016, 10, 3)),
+    ("Oakfield Primary School\n\nOctober 2016\n\nDear Parent", date(2016, 10, 1)),
+    ("School Census 2016/17\n\nPlease complete the form below.", date(2016, 9, 1)),  # weak: academic year
+    ("School Census 2015/16 form\n\nCensus day is Thursday 6 October 2016.", date(2016, 10, 6)),
+    ("Privacy notice\n\nLast updated: 14/06/2019", date(2019, 6, 14)),
+    ("Oakfield Primary School\n\n12 September 2O16\n\nDear Parent", date(2016, 9, 12)),  # OCR: O for 0
+    ("Dear Parent\n\nLetter of 21st November, 2018 about the census", date(2018, 11, 21)),
+]
+UNDATED = [
+    "Date of birth: 04/05/2010",
+    "Signed: ____________   Date: 12/10/2016",
+    "Please return this form to the office.",
+    "Data Protection Act 1998 and Education Act 1996",
+    "Next review date: September 2020",
+]
+
+
+@pytest.mark.parametrize(("text", "when"), DATED)
+def test_form_date_printed(text: str, when: date) -> None:
+    assert context(text).form_date == when
+
+
+@pytest.mark.parametrize("text", UNDATED)
+def test_form_date_unknown(text: str) -> None:
+    assert context(text).form_date is None
+
+
+def test_form_date_from_the_caller_wins() -> None:
+    c = context(DATED[0][0], date(2019, 1, 7))
+    assert c.form_date == date(2019, 1, 7)
+    assert {"G18", "D18"} <= set(c.flags)
+
+
+def test_printed_date_drives_the_dated_flags() -> None:
+    assert {"G18", "D18"} <= set(context("Oakfield School\n\n1 October 2018\n\nNationality: ______").flags)
+    assert "G18" not in context("Oakfield School\n\n1 October 2016\n\nNationality: ______").flags
