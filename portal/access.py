@@ -1,9 +1,10 @@
 """The access log: who viewed, changed or exported what, when and why. Rows are only ever added.
 
-    from portal import access
-    access.record("view", submission_id=s.id, reason="checking CEN-01")
-    db.session.commit()
+from portal import access
+access.record("view", submission_id=s.id, reason="checking CEN-01")
+db.session.commit()
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,19 +24,24 @@ class AppendOnlyError(RuntimeError):
     """Someone tried to change or delete an access log row."""
 
 
-def record(action: str, *, submission_id: int | None = None, reason: str | None = None,
-           detail: str | None = None) -> None:
+def record(
+    action: str, *, submission_id: int | None = None, reason: str | None = None, detail: str | None = None
+) -> None:
     """Add an access log row for the current user (the caller commits with its own change)."""
     from flask_login import current_user
 
     user_id = None
     if has_request_context() and current_user and current_user.is_authenticated:
         user_id = current_user.id
-    db.session.add(AccessLog(
-        user_id=user_id, action=action[:32], submission_id=submission_id,
-        reason=reason.strip()[:MAX_TEXT] if reason else None,
-        detail=detail[:MAX_TEXT] if detail else None,
-    ))
+    db.session.add(
+        AccessLog(
+            user_id=user_id,
+            action=action[:32],
+            submission_id=submission_id,
+            reason=reason.strip()[:MAX_TEXT] if reason else None,
+            detail=detail[:MAX_TEXT] if detail else None,
+        )
+    )
 
 
 def _guard_flush(session: Session, _context: Any, _instances: Any) -> None:

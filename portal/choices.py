@@ -1,4 +1,5 @@
 """Choices for select and radio fields, declared the way WTForms 3.3+ wants them (tuples are deprecated)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Build audited submissions straight into the database (much faster than OCR, and exact)."""
+
 from __future__ import annotations
 
 import io
@@ -25,9 +26,16 @@ def page_png(number: int = 1, size: tuple[int, int] = PAGE) -> bytes:
     return buffer.getvalue()
 
 
-def make_submission(app: Flask, findings: list[tuple[Any, ...]] = (), *, pages: int = 1,  # type: ignore[assignment]
-                    status: str = JobStatus.DONE, review_status: str = "pending",
-                    created_at: datetime | None = None, **context: Any) -> tuple[int, str]:
+def make_submission(
+    app: Flask,
+    findings: list[tuple[Any, ...]] = (),
+    *,
+    pages: int = 1,  # type: ignore[assignment]
+    status: str = JobStatus.DONE,
+    review_status: str = "pending",
+    created_at: datetime | None = None,
+    **context: Any,
+) -> tuple[int, str]:
     """Store an audited submission and return (id, receipt token).
 
     Each finding is (rule_id, status) or (rule_id, status, evidence, page, box)."""
@@ -42,12 +50,21 @@ def make_submission(app: Flask, findings: list[tuple[Any, ...]] = (), *, pages: 
             submission.rules_version = "1"
             submission.text = "redacted text"
             submission.page_images = [
-                PageImage(number=n, width=PAGE[0], height=PAGE[1], png=page_png(n)) for n in range(1, pages + 1)
+                PageImage(number=n, width=PAGE[0], height=PAGE[1], png=page_png(n))
+                for n in range(1, pages + 1)
             ]
             for position, spec in enumerate(findings):
                 rule_id, verdict, evidence, page, box = (*spec, None, None, None)[:5]
-                submission.findings.append(Finding(position=position, rule_id=rule_id, status=verdict,
-                                                   evidence=evidence, page=page, box=box))
+                submission.findings.append(
+                    Finding(
+                        position=position,
+                        rule_id=rule_id,
+                        status=verdict,
+                        evidence=evidence,
+                        page=page,
+                        box=box,
+                    )
+                )
         db.session.add(submission)
         db.session.commit()
         return submission.id, token

@@ -6,6 +6,7 @@ The `staff` and `login` fixtures in conftest.py wrap these::
         user = login("researcher")          # signs in through the real forms: password, then a TOTP code
         assert client.get("/review/").status_code == 200
 """
+
 from __future__ import annotations
 
 import time
@@ -26,13 +27,17 @@ _HASH = hash_password(PASSWORD)  # Argon2 once per test session, not once per us
 _serial = count(1)
 
 
-def make_user(app: Flask, role: str, email: str | None = None, *, enrolled: bool = True,
-              active: bool = True) -> User:
+def make_user(
+    app: Flask, role: str, email: str | None = None, *, enrolled: bool = True, active: bool = True
+) -> User:
     """Create a staff user with the test password (and an authenticator when the role needs one)."""
     with app.app_context():
         user = User(
-            email=email or f"{role}{next(_serial)}@staff.example.org", role=role, password_hash=_HASH,
-            active=active, totp_secret=pyotp.random_base32(32) if enrolled and role in TOTP_ROLES else None,
+            email=email or f"{role}{next(_serial)}@staff.example.org",
+            role=role,
+            password_hash=_HASH,
+            active=active,
+            totp_secret=pyotp.random_base32(32) if enrolled and role in TOTP_ROLES else None,
         )
         db.session.add(user)
         db.session.commit()
@@ -57,7 +62,7 @@ def totp_code(app: Flask, user: User) -> str:
 
 
 def sign_in(app: Flask, client: FlaskClient, user: User, password: str = PASSWORD) -> Any:
-    """Sign in through the real forms (password, then code when the role needs one); return the last response."""
+    """Sign in through the real forms (password, then a code if the role needs one); return the response."""
     response = client.post("/staff/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     if user.role in TOTP_ROLES:

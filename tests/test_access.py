@@ -1,4 +1,5 @@
 """The access log: rows are added for the current user and can never be changed or deleted."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,7 +25,13 @@ def test_record_stores_action_reason_and_detail(app: Flask) -> None:
     row_id = add_row(app, submission_id=7, reason="  checking CEN-01  ", detail="page 1")
     with app.app_context():
         row = db.session.get(AccessLog, row_id)
-        assert (row.action, row.submission_id, row.reason, row.detail, row.user_id) == ("view", 7, "checking CEN-01", "page 1", None)
+        assert (row.action, row.submission_id, row.reason, row.detail, row.user_id) == (
+            "view",
+            7,
+            "checking CEN-01",
+            "page 1",
+            None,
+        )
         assert row.at is not None
 
 
@@ -65,4 +72,7 @@ def test_deleting_a_submission_keeps_its_log_rows(app: Flask) -> None:
     with app.app_context():
         db.session.delete(db.session.get(Submission, sid))
         db.session.commit()
-        assert db.session.execute(db.select(AccessLog).where(AccessLog.submission_id == sid)).scalar_one().reason == "looked at it"
+        assert (
+            db.session.execute(db.select(AccessLog).where(AccessLog.submission_id == sid)).scalar_one().reason
+            == "looked at it"
+        )

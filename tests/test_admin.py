@@ -1,4 +1,5 @@
 """The admin area: inviting and managing staff, the read-only access log, reviewer agreement."""
+
 from __future__ import annotations
 
 import re
@@ -32,13 +33,19 @@ def get_user(app: Flask, email: str) -> User:
 
 
 def test_admin_pages_render(client: FlaskClient, admin: User) -> None:
-    for url, text in [("/admin/", "Active staff accounts"), ("/admin/users", "Invite someone"),
-                      ("/admin/log", "Access log"), ("/admin/agreement", "No finding has been judged by two reviewers yet.")]:
+    for url, text in [
+        ("/admin/", "Active staff accounts"),
+        ("/admin/users", "Invite someone"),
+        ("/admin/log", "Access log"),
+        ("/admin/agreement", "No finding has been judged by two reviewers yet."),
+    ]:
         response = client.get(url)
         assert response.status_code == 200 and text in response.get_data(as_text=True), url
 
 
-def test_invite_shows_a_one_time_link_that_sets_the_password(app: Flask, client: FlaskClient, admin: User) -> None:
+def test_invite_shows_a_one_time_link_that_sets_the_password(
+    app: Flask, client: FlaskClient, admin: User
+) -> None:
     response = client.post("/admin/users", data={"email": "New.Person@example.org", "role": "researcher"})
     assert response.status_code == 201
     body = response.get_data(as_text=True)
@@ -56,12 +63,17 @@ def test_invite_shows_a_one_time_link_that_sets_the_password(app: Flask, client:
     assert any(r.detail == f"invited user {user.id} as researcher" for r in _log(app))
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"email": "", "role": "researcher"}, "Please enter an email address."),
-    ({"email": "not an email", "role": "researcher"}, "Please enter an email address, like"),
-    ({"email": "x@example.org", "role": "parent"}, "Not a valid choice"),
-])
-def test_bad_invitations_are_refused(app: Flask, client: FlaskClient, admin: User, data: dict[str, str], message: str) -> None:
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"email": "", "role": "researcher"}, "Please enter an email address."),
+        ({"email": "not an email", "role": "researcher"}, "Please enter an email address, like"),
+        ({"email": "x@example.org", "role": "parent"}, "Not a valid choice"),
+    ],
+)
+def test_bad_invitations_are_refused(
+    app: Flask, client: FlaskClient, admin: User, data: dict[str, str], message: str
+) -> None:
     response = client.post("/admin/users", data=data)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert data["email"] in response.get_data(as_text=True)  # what was typed is kept
@@ -74,12 +86,20 @@ def test_duplicate_invitation_is_refused(client: FlaskClient, admin: User) -> No
     assert response.status_code == 400 and "There is already an account" in response.get_data(as_text=True)
 
 
-def test_change_role_disable_enable_and_reset(app: Flask, client: FlaskClient, admin: User, staff: Any) -> None:
+def test_change_role_disable_enable_and_reset(
+    app: Flask, client: FlaskClient, admin: User, staff: Any
+) -> None:
     other = staff("researcher")
-    assert client.post(f"/admin/users/{other.id}/role", data={f"u{other.id}-role": "campaigner"}).status_code == 303
+    assert (
+        client.post(f"/admin/users/{other.id}/role", data={f"u{other.id}-role": "campaigner"}).status_code
+        == 303
+    )
     assert get_user(app, other.email).role == "campaigner"
     assert client.post(f"/admin/users/{other.id}/role", data={f"u{other.id}-role": "king"}).status_code == 400
-    assert client.post(f"/admin/users/{other.id}/role", data={f"u{other.id}-role": "researcher"}).status_code == 303
+    assert (
+        client.post(f"/admin/users/{other.id}/role", data={f"u{other.id}-role": "researcher"}).status_code
+        == 303
+    )
     assert client.post(f"/admin/users/{other.id}/reset-code").status_code == 303
     assert get_user(app, other.email).totp_secret is None
     assert client.post(f"/admin/users/{other.id}/disable").status_code == 303
@@ -89,16 +109,23 @@ def test_change_role_disable_enable_and_reset(app: Flask, client: FlaskClient, a
     response = client.post(f"/admin/users/{other.id}/link")
     assert response.status_code == 200 and "/staff/password/" in response.get_data(as_text=True)
     details = [r.detail for r in _log(app) if r.action == "user"]
-    assert details == [f"user {other.id}: role researcher to campaigner", f"user {other.id}: role campaigner to researcher",
-                       f"user {other.id}: authenticator reset", f"user {other.id}: disabled", f"user {other.id}: enabled",
-                       f"user {other.id}: set-password link issued"]
+    assert details == [
+        f"user {other.id}: role researcher to campaigner",
+        f"user {other.id}: role campaigner to researcher",
+        f"user {other.id}: authenticator reset",
+        f"user {other.id}: disabled",
+        f"user {other.id}: enabled",
+        f"user {other.id}: set-password link issued",
+    ]
     assert client.post("/admin/users/99999/disable").status_code == 404
 
 
 def test_an_admin_cannot_lock_themself_out(app: Flask, client: FlaskClient, admin: User) -> None:
     for action, data in [("role", {f"u{admin.id}-role": "researcher"}), ("disable", {}), ("reset-code", {})]:
         response = client.post(f"/admin/users/{admin.id}/{action}", data=data)
-        assert response.status_code == 400 and "You cannot change your own account" in response.get_data(as_text=True)
+        assert response.status_code == 400 and "You cannot change your own account" in response.get_data(
+            as_text=True
+        )
     me = get_user(app, admin.email)
     assert me.role == "admin" and me.active and me.totp_secret
 
@@ -111,10 +138,19 @@ def _log(app: Flask) -> list[AccessLog]:
         return rows
 
 
-def _add_log(app: Flask, user_id: int | None, action: str, submission_id: int | None = None, days_ago: int = 0) -> None:
+def _add_log(
+    app: Flask, user_id: int | None, action: str, submission_id: int | None = None, days_ago: int = 0
+) -> None:
     with app.app_context():
-        db.session.add(AccessLog(user_id=user_id, action=action, submission_id=submission_id,
-                                 at=utcnow() - timedelta(days=days_ago), reason=f"{action} {submission_id}"))
+        db.session.add(
+            AccessLog(
+                user_id=user_id,
+                action=action,
+                submission_id=submission_id,
+                at=utcnow() - timedelta(days=days_ago),
+                reason=f"{action} {submission_id}",
+            )
+        )
         db.session.commit()
 
 
@@ -144,7 +180,11 @@ def test_access_log_filters_and_pages(app: Flask, client: FlaskClient, admin: Us
 
 
 def test_access_log_has_no_way_to_change_it(app: Flask) -> None:
-    methods = {rule.endpoint: rule.methods for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.log")}
+    methods = {
+        rule.endpoint: rule.methods
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("admin.log")
+    }
     assert methods == {"admin.log": {"GET", "HEAD", "OPTIONS"}}
 
 
@@ -152,10 +192,17 @@ def test_agreement_per_rule(app: Flask, client: FlaskClient, admin: User, staff:
     a, b, c = staff("researcher"), staff("researcher"), staff("researcher")
     sid = make_submission(app, [("CEN-01", "missing"), ("FP-05", "present"), ("FP-03", "present")])[0]
     with app.app_context():
-        f = {x.rule_id: x.id for x in db.session.execute(db.select(Finding).where(Finding.submission_id == sid)).scalars()}
+        f = {
+            x.rule_id: x.id
+            for x in db.session.execute(db.select(Finding).where(Finding.submission_id == sid)).scalars()
+        }
         judgements = [
-            (f["CEN-01"], a, "missing"), (f["CEN-01"], b, "missing"), (f["CEN-01"], c, "present"),  # 3 pairs, 1 agrees
-            (f["FP-05"], a, "missing"), (f["FP-05"], a, "present"), (f["FP-05"], b, "present"),  # a changed their mind
+            (f["CEN-01"], a, "missing"),
+            (f["CEN-01"], b, "missing"),
+            (f["CEN-01"], c, "present"),  # 3 pairs, 1 agrees
+            (f["FP-05"], a, "missing"),
+            (f["FP-05"], a, "present"),
+            (f["FP-05"], b, "present"),  # a changed their mind
             (f["FP-03"], a, "present"),  # one reviewer only: not counted
         ]
         for finding_id, user, status in judgements:
@@ -163,10 +210,15 @@ def test_agreement_per_rule(app: Flask, client: FlaskClient, admin: User, staff:
             db.session.flush()
         db.session.commit()
     body = client.get("/admin/agreement").get_data(as_text=True)
-    rows = re.findall(r'<th scope="row">([A-Z]+-\d+).*?</th>\s*<td class="num">(\d+)</td><td class="num">(\d+)</td>'
-                      r'<td class="num">(\d+)</td>\s*<td class="num[^"]*">(\d+)%</td>', body)
+    rows = re.findall(
+        r'<th scope="row">([A-Z]+-\d+).*?</th>\s*<td class="num">(\d+)</td><td class="num">(\d+)</td>'
+        r'<td class="num">(\d+)</td>\s*<td class="num[^"]*">(\d+)%</td>',
+        body,
+    )
     assert rows == [("FP-05", "1", "1", "1", "100"), ("CEN-01", "1", "3", "1", "33")]
-    assert "75%</strong> of 4 reviewer pairs" not in body and "50%</strong> of 4 reviewer pairs agreed" in body
+    assert (
+        "75%</strong> of 4 reviewer pairs" not in body and "50%</strong> of 4 reviewer pairs agreed" in body
+    )
 
 
 def test_only_admins_get_in(app: Flask, client: FlaskClient, staff: Any) -> None:
@@ -174,7 +226,10 @@ def test_only_admins_get_in(app: Flask, client: FlaskClient, staff: Any) -> None
         sign_in_quickly(client, staff(role))
         for url in ("/admin/", "/admin/users", "/admin/log", "/admin/agreement"):
             assert client.get(url).status_code == 403, (role, url)
-        assert client.post("/admin/users", data={"email": "sneaky@example.org", "role": "admin"}).status_code == 403
+        assert (
+            client.post("/admin/users", data={"email": "sneaky@example.org", "role": "admin"}).status_code
+            == 403
+        )
     with app.app_context():
         assert db.session.execute(db.select(User).where(User.email == "sneaky@example.org")).first() is None
         access.record("noop")  # record works outside a request too

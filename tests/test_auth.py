@@ -1,4 +1,5 @@
 """Staff sign-in: passwords, second factor, throttling, session expiry, require_role, set-password links."""
+
 from __future__ import annotations
 
 import time
@@ -27,6 +28,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 def probe(app: Flask) -> Flask:
     """Add routes guarded by require_role, to test the decorator on its own."""
+
     @app.get("/probe/research")
     @require_role("researcher", "admin")
     def research_probe() -> str:
@@ -52,7 +54,10 @@ def fetch(app: Flask, user: User) -> User:
 def log_actions(app: Flask) -> list[tuple[int | None, str]]:
     """Return (user id, action) of every access log row, oldest first."""
     with app.app_context():
-        return [(r.user_id, r.action) for r in db.session.execute(db.select(AccessLog).order_by(AccessLog.id)).scalars()]
+        return [
+            (r.user_id, r.action)
+            for r in db.session.execute(db.select(AccessLog).order_by(AccessLog.id)).scalars()
+        ]
 
 
 def test_login_page_shows_a_form(client: FlaskClient) -> None:
@@ -62,12 +67,18 @@ def test_login_page_shows_a_form(client: FlaskClient) -> None:
     assert 'name="email"' in body and 'name="password"' in body and 'autocomplete="current-password"' in body
 
 
-def test_researcher_signs_in_with_password_then_code(app: Flask, client: FlaskClient, staff: Any, probe: Flask) -> None:
+def test_researcher_signs_in_with_password_then_code(
+    app: Flask, client: FlaskClient, staff: Any, probe: Flask
+) -> None:
     user = staff("researcher")
-    response = client.post("/staff/login?next=/probe/research", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/staff/login?next=/probe/research", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/staff/login/code?next=/probe/research"
-    assert client.get("/probe/research").headers["Location"].startswith("/staff/login/code")  # not yet through
+    assert (
+        client.get("/probe/research").headers["Location"].startswith("/staff/login/code")
+    )  # not yet through
     response = client.post("/staff/login/code?next=/probe/research", data={"code": totp_code(app, user)})
     assert response.status_code == 302 and response.headers["Location"] == "/probe/research"
     assert client.get("/probe/research").get_data(as_text=True) == "research ok"
@@ -89,13 +100,20 @@ def test_campaigner_needs_no_second_factor(app: Flask, client: FlaskClient, staf
     assert client.get("/probe/research").status_code == 403
 
 
-@pytest.mark.parametrize("email, password", [
-    ("nobody@example.org", PASSWORD),
-    ("known", "wrong password here"),
-])
-def test_wrong_credentials_get_one_message_and_a_401(client: FlaskClient, staff: Any, email: str, password: str) -> None:
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("nobody@example.org", PASSWORD),
+        ("known", "wrong password here"),
+    ],
+)
+def test_wrong_credentials_get_one_message_and_a_401(
+    client: FlaskClient, staff: Any, email: str, password: str
+) -> None:
     user = staff("researcher")
-    response = client.post("/staff/login", data={"email": user.email if email == "known" else email, "password": password})
+    response = client.post(
+        "/staff/login", data={"email": user.email if email == "known" else email, "password": password}
+    )
     assert response.status_code == 401
     assert "The email address or password is not right." in response.get_data(as_text=True)
 
@@ -107,10 +125,17 @@ def test_empty_form_is_a_400_with_messages(client: FlaskClient) -> None:
     assert "Please enter your email address." in body and "Please enter your password." in body
 
 
-def test_account_locks_after_failures_even_for_the_right_password(app: Flask, client: FlaskClient, staff: Any) -> None:
+def test_account_locks_after_failures_even_for_the_right_password(
+    app: Flask, client: FlaskClient, staff: Any
+) -> None:
     user = staff("campaigner")
     for _ in range(3):
-        assert client.post("/staff/login", data={"email": user.email, "password": "not the password"}).status_code == 401
+        assert (
+            client.post(
+                "/staff/login", data={"email": user.email, "password": "not the password"}
+            ).status_code
+            == 401
+        )
     locked = fetch(app, user)
     assert locked.locked_until is not None
     response = client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
@@ -130,15 +155,20 @@ def test_one_address_is_throttled_across_accounts(app: Flask, client: FlaskClien
     response = client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 429
     other = app.test_client()  # another address is not affected
-    response = other.post("/staff/login", data={"email": user.email, "password": PASSWORD},
-                          environ_overrides={"REMOTE_ADDR": "192.0.2.7"})
+    response = other.post(
+        "/staff/login",
+        data={"email": user.email, "password": PASSWORD},
+        environ_overrides={"REMOTE_ADDR": "192.0.2.7"},
+    )
     assert response.status_code == 302
 
 
 def test_wrong_and_replayed_codes_are_refused(app: Flask, client: FlaskClient, staff: Any) -> None:
     user = staff("admin")
     client.post("/staff/login", data={"email": user.email, "password": PASSWORD})
-    response = client.post("/staff/login/code", data={"code": "000000" if totp_code(app, user) != "000000" else "111111"})
+    response = client.post(
+        "/staff/login/code", data={"code": "000000" if totp_code(app, user) != "000000" else "111111"}
+    )
     assert response.status_code == 401
     assert "That code is not right" in response.get_data(as_text=True)
     assert client.post("/staff/login/code", data={"code": "12ab"}).status_code == 400
@@ -169,8 +199,10 @@ def test_first_sign_in_enrols_an_authenticator(app: Flask, client: FlaskClient, 
     assert page.status_code == 200 and "<svg" in body and "style=" not in body
     with client.session_transaction() as session:
         secret = session["enrol_secret"]
-    assert " ".join(secret[i:i + 4] for i in range(0, 32, 4)) in body  # the key, for typing in by hand
-    assert client.get("/staff/login/enrol").get_data(as_text=True).count(secret[:4]) >= 1  # same secret on reload
+    assert " ".join(secret[i : i + 4] for i in range(0, 32, 4)) in body  # the key, for typing in by hand
+    assert (
+        client.get("/staff/login/enrol").get_data(as_text=True).count(secret[:4]) >= 1
+    )  # same secret on reload
     assert client.post("/staff/login/enrol", data={"code": "123"}).status_code == 400
     response = client.post("/staff/login/enrol", data={"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302
@@ -179,7 +211,9 @@ def test_first_sign_in_enrols_an_authenticator(app: Flask, client: FlaskClient, 
     assert client.get("/staff/").status_code == 200
 
 
-def test_require_role_answers_each_kind_of_visitor(app: Flask, client: FlaskClient, staff: Any, probe: Flask) -> None:
+def test_require_role_answers_each_kind_of_visitor(
+    app: Flask, client: FlaskClient, staff: Any, probe: Flask
+) -> None:
     response = client.get("/probe/research?x=1")
     assert response.status_code == 302
     assert response.headers["Location"] == "/staff/login?next=/probe/research?x%3D1"
@@ -188,7 +222,10 @@ def test_require_role_answers_each_kind_of_visitor(app: Flask, client: FlaskClie
     researcher = staff("researcher")
     client.post("/staff/login", data={"email": researcher.email, "password": PASSWORD})
     response = client.get("/probe/research")
-    assert response.status_code == 302 and response.headers["Location"] == "/staff/login/code?next=/probe/research"
+    assert (
+        response.status_code == 302
+        and response.headers["Location"] == "/staff/login/code?next=/probe/research"
+    )
 
 
 def test_require_role_rejects_unknown_roles() -> None:
@@ -206,7 +243,9 @@ def test_next_never_leaves_the_site(client: FlaskClient, staff: Any) -> None:
         assert "evil" not in response.headers["Location"]
 
 
-def test_sessions_expire_after_session_hours(app: Flask, client: FlaskClient, login: Any, probe: Flask) -> None:
+def test_sessions_expire_after_session_hours(
+    app: Flask, client: FlaskClient, login: Any, probe: Flask
+) -> None:
     assert app.permanent_session_lifetime == timedelta(hours=app.config["SESSION_HOURS"])
     login("researcher")
     assert client.get("/probe/research").status_code == 200
@@ -217,8 +256,9 @@ def test_sessions_expire_after_session_hours(app: Flask, client: FlaskClient, lo
 
 
 @pytest.mark.parametrize("change", ["disable", "new password"])
-def test_disabling_or_a_new_password_ends_open_sessions(app: Flask, client: FlaskClient, login: Any,
-                                                          probe: Flask, change: str) -> None:
+def test_disabling_or_a_new_password_ends_open_sessions(
+    app: Flask, client: FlaskClient, login: Any, probe: Flask, change: str
+) -> None:
     user = login("researcher")
     assert client.get("/probe/research").status_code == 200
     with app.app_context():
@@ -231,7 +271,9 @@ def test_disabling_or_a_new_password_ends_open_sessions(app: Flask, client: Flas
     assert client.get("/probe/research").status_code == 302
 
 
-def test_logout_ends_the_session_and_is_logged(app: Flask, client: FlaskClient, login: Any, probe: Flask) -> None:
+def test_logout_ends_the_session_and_is_logged(
+    app: Flask, client: FlaskClient, login: Any, probe: Flask
+) -> None:
     user = login("admin")
     assert client.get("/probe/research").status_code == 200
     response = client.post("/staff/logout")
@@ -266,13 +308,16 @@ def test_set_password_link_works_once(app: Flask, client: FlaskClient, staff: An
     assert client.get("/staff/password/not-a-token").status_code == 404
 
 
-@pytest.mark.parametrize("password, email, message", [
-    ("short", "", "at least 12"),
-    ("aaaaaaaaaaaaaaa", "", "too easy"),
-    ("password1234", "", "too easy"),
-    ("jane.doe-rocks-2024", "jane.doe@example.org", "email address"),
-    ("x" * 1025, "", "at most"),
-])
+@pytest.mark.parametrize(
+    "password, email, message",
+    [
+        ("short", "", "at least 12"),
+        ("aaaaaaaaaaaaaaa", "", "too easy"),
+        ("password1234", "", "too easy"),
+        ("jane.doe-rocks-2024", "jane.doe@example.org", "email address"),
+        ("x" * 1025, "", "at most"),
+    ],
+)
 def test_weak_passwords_are_refused(password: str, email: str, message: str) -> None:
     with pytest.raises(WeakPassword, match=message):
         check_strength(password, email)

@@ -3,6 +3,7 @@
 The matrix is read from ``app.url_map``: a new route that is missing here fails the test until someone decides
 who may use it. Visitors: anonymous, a parent holding one receipt, researcher, campaigner, admin.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -25,7 +26,7 @@ SIGN_IN = (302, 302)  # anonymous and parent are sent to the staff sign-in
 LOGIN_FIRST = 302
 
 #: (endpoint, method) → expected status per visitor, in VISITORS order. POSTs send an empty form (CSRF is
-#: tested separately), so a visitor who gets through sees 400 (form errors) or 303 (a button that needs no input).
+#: tested separately), so a visitor who gets through sees 400 (form errors) or 303 (a plain button).
 MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("static", "GET"): ANY,
     # parents: anonymous, by receipt
@@ -78,10 +79,20 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
     """Return every (rule, method) the app serves, HEAD and OPTIONS aside, state-changing ones last."""
-    found = [(rule, method) for rule in app.url_map.iter_rules()
-             for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
-    return sorted(found, key=lambda rm: (rm[1] != "GET", rm[0].endpoint in ("uploads.delete", "auth.logout"),
-                                         rm[0].endpoint, rm[1]))
+    found = [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+    return sorted(
+        found,
+        key=lambda rm: (
+            rm[1] != "GET",
+            rm[0].endpoint in ("uploads.delete", "auth.logout"),
+            rm[0].endpoint,
+            rm[1],
+        ),
+    )
 
 
 def test_every_route_is_in_the_matrix(app: Flask) -> None:
@@ -98,11 +109,14 @@ class World:
     def __init__(self, app: Flask) -> None:
         self.app = app
         box = [100, 100, 400, 140]
-        self.sid, self.token = make_submission(app, [("CEN-01", "missing"), ("FP-05", "present", "the DfE", 1, box)])
+        self.sid, self.token = make_submission(
+            app, [("CEN-01", "missing"), ("FP-05", "present", "the DfE", 1, box)]
+        )
         self.other_sid, self.other_token = make_submission(app, [("FP-05", "missing")], pages=3)
         with app.app_context():
             self.finding_id = db.session.execute(
-                db.select(Finding.id).where(Finding.submission_id == self.sid).limit(1)).scalar_one()
+                db.select(Finding.id).where(Finding.submission_id == self.sid).limit(1)
+            ).scalar_one()
         self.staff = {role: make_user(app, role) for role in ("researcher", "campaigner", "admin")}
 
     def client(self, visitor: str) -> FlaskClient:
@@ -133,7 +147,9 @@ class World:
             elif name == "kind":
                 values[name] = "csv"
             else:
-                pytest.fail(f"the matrix test does not know how to fill <{name}> of {rule.rule}: teach World.url")
+                pytest.fail(
+                    f"the matrix test does not know how to fill <{name}> of {rule.rule}: teach World.url"
+                )
         with self.app.test_request_context():
             from flask import url_for
 
@@ -154,7 +170,9 @@ def test_matrix(app: Flask, visitor: str) -> None:
         response = client.open(url, method=method, data={})
         response.close()  # static files are streamed from an open file
         if response.status_code != expected[column]:
-            wrong.append(f"{method} {url} ({rule.endpoint}): expected {expected[column]}, got {response.status_code}")
+            wrong.append(
+                f"{method} {url} ({rule.endpoint}): expected {expected[column]}, got {response.status_code}"
+            )
         if response.status_code == 302 and expected[column] == 302 and rule.endpoint not in ("auth.login",):
             location = response.headers["Location"]
             assert location.startswith("/"), location  # never off-site
@@ -175,10 +193,20 @@ def test_a_receipt_opens_its_own_submission_and_nothing_else(app: Flask) -> None
     assert parent.get(f"/r/{world.token}").status_code == 200
     assert parent.get(f"/r/{world.token}/pages/1.png").mimetype == "image/png"
     assert parent.get(f"/r/{world.token}/pages/3.png").status_code == 404  # the other submission has 3 pages
-    for url in (f"/review/{world.sid}", f"/review/{world.other_sid}", f"/review/{world.sid}/pages/1.png",
-                "/review/", "/admin/", "/staff/"):
+    for url in (
+        f"/review/{world.sid}",
+        f"/review/{world.other_sid}",
+        f"/review/{world.sid}/pages/1.png",
+        "/review/",
+        "/admin/",
+        "/staff/",
+    ):
         assert parent.get(url).status_code == 302, url
-    for token in (world.token[:-1] + ("A" if world.token[-1] != "A" else "B"), world.token.upper(), world.token + "x"):
+    for token in (
+        world.token[:-1] + ("A" if world.token[-1] != "A" else "B"),
+        world.token.upper(),
+        world.token + "x",
+    ):
         assert parent.get(f"/r/{token}").status_code == 404
     assert parent.post(f"/r/{world.token}/delete").status_code == 303
     assert parent.get(f"/r/{world.token}").status_code == 404

@@ -1,5 +1,6 @@
-"""A researcher, in headless Chromium, signs in with a password and a one-time code, opens a submission from the
-queue, says why, and confirms a finding; the database records it."""
+"""A researcher in headless Chromium signs in with a password and a one-time code, opens a submission from
+the queue, says why, and confirms a finding; the database records it."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,14 @@ from tests.factories import make_submission, on
 from tests.staff import PASSWORD, make_user
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = os.environ.get("PORTAL_SCREENSHOTS", "/tmp")
 
 pytestmark = pytest.mark.browser
@@ -48,8 +55,10 @@ def server(app: Flask) -> Iterator[str]:
 def browser() -> Iterator[Any]:
     """Launch Debian's Chromium headless through Playwright; fail (never skip) when it is missing."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.fail(f"Chromium is needed for the browser tests but {CHROMIUM} does not exist: "
-                    "install Debian's chromium package (apt-get install chromium) or set PORTAL_CHROMIUM.")
+        pytest.fail(
+            f"Chromium is needed for the browser tests but {CHROMIUM} does not exist: "
+            "install Debian's chromium package (apt-get install chromium) or set PORTAL_CHROMIUM."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -62,16 +71,28 @@ def browser() -> Iterator[Any]:
 
 def test_researcher_reviews_a_submission(app: Flask, server: str, browser: Any) -> None:
     researcher = make_user(app, "researcher")
-    sid, _token = make_submission(app, [
-        ("CEN-01", "missing"),
-        ("FP-05", "present", "We are required to pass this information to the Department for Education (DfE)", 1,
-         [90, 300, 760, 340]),
-        ("CEN-05", "violation", "Please provide your child's passport number", 1, [90, 540, 700, 580]),
-    ], local_authority="202", form_month=on(2016, 10), consent_evidence=True)
+    sid, _token = make_submission(
+        app,
+        [
+            ("CEN-01", "missing"),
+            (
+                "FP-05",
+                "present",
+                "We are required to pass this information to the Department for Education (DfE)",
+                1,
+                [90, 300, 760, 340],
+            ),
+            ("CEN-05", "violation", "Please provide your child's passport number", 1, [90, 540, 700, 580]),
+        ],
+        local_authority="202",
+        form_month=on(2016, 10),
+        consent_evidence=True,
+    )
     with app.app_context():
         secret = db.session.get(User, researcher.id).totp_secret
-        fp05 = db.session.execute(db.select(Finding.id).where(Finding.submission_id == sid,
-                                                              Finding.rule_id == "FP-05")).scalar_one()
+        fp05 = db.session.execute(
+            db.select(Finding.id).where(Finding.submission_id == sid, Finding.rule_id == "FP-05")
+        ).scalar_one()
     errors: list[str] = []
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # the portal has no icon
@@ -99,7 +120,9 @@ def test_researcher_reviews_a_submission(app: Flask, server: str, browser: Any) 
     assert page.locator("svg.page-overlay rect.evidence").count() == 2
     image_loaded = page.evaluate(
         "() => new Promise(ok => { const i = new Image(); i.onload = () => ok(i.naturalWidth);"
-        " i.onerror = () => ok(0); i.src = document.querySelector('svg.page-overlay image').getAttribute('href'); })")
+        " i.onerror = () => ok(0);"
+        " i.src = document.querySelector('svg.page-overlay image').getAttribute('href'); })"
+    )
     assert image_loaded == 850
     page.screenshot(path=f"{SCREENSHOTS}/portal-review-submission.png", full_page=False)
 
@@ -115,7 +138,11 @@ def test_researcher_reviews_a_submission(app: Flask, server: str, browser: Any) 
         assert finding.reviewed_status == "present"
         review = db.session.execute(db.select(FindingReview)).scalar_one()
         assert (review.finding_id, review.user_id, review.status) == (fp05, researcher.id, "present")
-        log = [(r.action, r.reason) for r in db.session.execute(
-            db.select(AccessLog).where(AccessLog.submission_id == sid).order_by(AccessLog.id)).scalars()]
+        log = [
+            (r.action, r.reason)
+            for r in db.session.execute(
+                db.select(AccessLog).where(AccessLog.submission_id == sid).order_by(AccessLog.id)
+            ).scalars()
+        ]
         assert log[0] == ("view", "Reviewing the checker's findings")
         assert ("review", None) in log

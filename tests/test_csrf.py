@@ -1,4 +1,5 @@
-"""CSRF is enforced on every form: each POST route refuses a request without a token, and every form has one."""
+"""CSRF is enforced on every form: each POST route refuses a request without a token; every form has one."""
+
 from __future__ import annotations
 
 import re
@@ -47,10 +48,13 @@ def test_a_post_with_the_token_goes_through(app: Flask) -> None:
     world = World(app)
     client = world.client("admin")
     page = client.get("/admin/users").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', page)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
     assert token
-    response = client.post("/admin/users", data={"csrf_token": token.group(1), "email": "new@example.org", "role": "campaigner"})
+    response = client.post(
+        "/admin/users", data={"csrf_token": token.group(1), "email": "new@example.org", "role": "campaigner"}
+    )
     assert response.status_code == 201
 
 
@@ -90,7 +94,9 @@ def test_every_form_on_every_page_carries_a_token(app: Flask, visitor: str) -> N
         parser.feed(response.get_data(as_text=True))
         for form in parser.forms:
             seen += 1
-            assert any(name and name.endswith("csrf_token") for name in form["fields"]), f"a form on {rule.endpoint} posting to {form['action']} has no CSRF token"
+            assert any(name and name.endswith("csrf_token") for name in form["fields"]), (
+                f"a form on {rule.endpoint} posting to {form['action']} has no CSRF token"
+            )
     assert seen > 0
 
 
@@ -100,6 +106,8 @@ def test_prefixed_forms_send_their_token_too(app: Flask) -> None:
     page = client.get(f"/review/{world.sid}").get_data(as_text=True)
     token = re.search(rf'name="f{world.finding_id}-csrf_token" type="hidden" value="([^"]+)"', page)
     assert token, "the verdict form has no token"
-    response = client.post(f"/review/{world.sid}/findings/{world.finding_id}",
-                           data={f"f{world.finding_id}-csrf_token": token.group(1), "confirm": "1"})
+    response = client.post(
+        f"/review/{world.sid}/findings/{world.finding_id}",
+        data={f"f{world.finding_id}-csrf_token": token.group(1), "confirm": "1"},
+    )
     assert response.status_code == 303

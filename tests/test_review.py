@@ -1,4 +1,5 @@
 """The review: queue order and filters, the reason asked once, evidence boxes, verdicts, status, the lock."""
+
 from __future__ import annotations
 
 import re
@@ -43,15 +44,18 @@ def log_rows(app: Flask, action: str | None = None) -> list[AccessLog]:
         return rows
 
 
-@pytest.mark.parametrize("when, label", [
-    (date(2016, 9, 1), "Autumn 2016/17"),
-    (date(2016, 12, 31), "Autumn 2016/17"),
-    (date(2017, 1, 15), "Spring 2016/17"),
-    (date(2017, 3, 31), "Spring 2016/17"),
-    (date(2017, 4, 1), "Summer 2016/17"),
-    (date(2017, 8, 31), "Summer 2016/17"),
-    (date(2018, 10, 3), "Autumn 2018/19"),
-])
+@pytest.mark.parametrize(
+    "when, label",
+    [
+        (date(2016, 9, 1), "Autumn 2016/17"),
+        (date(2016, 12, 31), "Autumn 2016/17"),
+        (date(2017, 1, 15), "Spring 2016/17"),
+        (date(2017, 3, 31), "Spring 2016/17"),
+        (date(2017, 4, 1), "Summer 2016/17"),
+        (date(2017, 8, 31), "Summer 2016/17"),
+        (date(2018, 10, 3), "Autumn 2018/19"),
+    ],
+)
 def test_census_term(when: date, label: str) -> None:
     term = census_term(when)
     assert term is not None and term.label == label
@@ -67,7 +71,9 @@ def test_queue_lists_failing_rules_first(app: Flask, client: FlaskClient, staff:
     two_high = make_submission(app, [("FP-05", "missing"), ("FP-03", "missing")])[0]
     reviewed_away = make_submission(app, [("CEN-01", "missing")])[0]
     with app.app_context():  # a reviewer corrected this one: it no longer fails
-        db.session.execute(db.update(Finding).where(Finding.submission_id == reviewed_away).values(reviewed_status="present"))
+        db.session.execute(
+            db.update(Finding).where(Finding.submission_id == reviewed_away).values(reviewed_status="present")
+        )
         db.session.commit()
     make_submission(app, status=JobStatus.QUEUED)  # not audited yet: not in the queue
     sign_in_quickly(client, staff("researcher"))
@@ -99,7 +105,9 @@ def test_queue_filters(app: Flask, client: FlaskClient, staff: Any) -> None:
         assert queue_ids(client, query) == expected, query
     assert "Some filters were not valid" in client.get("/review/?rule=NOPE").get_data(as_text=True)
     body = client.get("/review/").get_data(as_text=True)
-    assert "<caption>4 submissions</caption>" in body and "Autumn 2016/17" in body and "Spring 2016/17" in body
+    assert (
+        "<caption>4 submissions</caption>" in body and "Autumn 2016/17" in body and "Spring 2016/17" in body
+    )
 
 
 def test_queue_pages(app: Flask, client: FlaskClient, staff: Any) -> None:
@@ -110,8 +118,12 @@ def test_queue_pages(app: Flask, client: FlaskClient, staff: Any) -> None:
     assert "page 1 of 2" in client.get("/review/").get_data(as_text=True)
 
 
-def test_a_reason_is_asked_once_then_the_page_shows_boxes(app: Flask, client: FlaskClient, staff: Any) -> None:
-    sid = make_submission(app, [("CEN-01", "missing"), ("FP-05", "present", "We send data to the DfE", 1, BOX)], pages=2)[0]
+def test_a_reason_is_asked_once_then_the_page_shows_boxes(
+    app: Flask, client: FlaskClient, staff: Any
+) -> None:
+    sid = make_submission(
+        app, [("CEN-01", "missing"), ("FP-05", "present", "We send data to the DfE", 1, BOX)], pages=2
+    )[0]
     user = staff("researcher")
     sign_in_quickly(client, user)
     first = client.get(f"/review/{sid}")
@@ -121,12 +133,14 @@ def test_a_reason_is_asked_once_then_the_page_shows_boxes(app: Flask, client: Fl
     response = client.post(f"/review/{sid}/reason", data={"purpose": "other", "detail": "  "})
     assert response.status_code == 400 and "Please say in a few words" in response.get_data(as_text=True)
     assert client.post(f"/review/{sid}/reason", data={}).status_code == 400
-    response = client.post(f"/review/{sid}/reason", data={"purpose": "other", "detail": "training a new reviewer"})
+    response = client.post(
+        f"/review/{sid}/reason", data={"purpose": "other", "detail": "training a new reviewer"}
+    )
     assert response.status_code == 303 and response.headers["Location"] == f"/review/{sid}"
     page = client.get(f"/review/{sid}")
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    assert 'viewBox="0 0 850 1100"' in body and body.count("<svg class=\"page-overlay\"") == 2
+    assert 'viewBox="0 0 850 1100"' in body and body.count('<svg class="page-overlay"') == 2
     assert f'<rect id="box-{_finding_id(app, sid, "FP-05")}" class="evidence status-present"' in body
     assert 'x="100" y="200" width="600" height="60"' in body
     assert "style=" not in body
@@ -136,14 +150,17 @@ def test_a_reason_is_asked_once_then_the_page_shows_boxes(app: Flask, client: Fl
     client.get(f"/review/{sid}")  # a second view: logged, no new question
     views = log_rows(app, "view")
     assert [(v.user_id, v.submission_id, v.reason) for v in views] == [
-        (user.id, sid, "training a new reviewer"), (user.id, sid, None)]
+        (user.id, sid, "training a new reviewer"),
+        (user.id, sid, None),
+    ]
     assert views[1].detail == "reason given earlier in this session"
 
 
 def _finding_id(app: Flask, sid: int, rule_id: str) -> int:
     with app.app_context():
         return db.session.execute(
-            db.select(Finding.id).where(Finding.submission_id == sid, Finding.rule_id == rule_id)).scalar_one()
+            db.select(Finding.id).where(Finding.submission_id == sid, Finding.rule_id == rule_id)
+        ).scalar_one()
 
 
 def _finding(app: Flask, fid: int) -> tuple[str | None, list[tuple[str, str | None]]]:
@@ -163,21 +180,32 @@ def test_confirm_and_correct_findings(app: Flask, client: FlaskClient, staff: An
     assert response.status_code == 303 and response.headers["Location"] == f"/review/{sid}#finding-{cen01}"
     assert _finding(app, cen01) == ("missing", [("missing", None)])
 
-    response = client.post(f"/review/{sid}/findings/{cen05}", data={f"f{cen05}-status": "clear", f"f{cen05}-reason": ""})
+    response = client.post(
+        f"/review/{sid}/findings/{cen05}", data={f"f{cen05}-status": "clear", f"f{cen05}-reason": ""}
+    )
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "Please give a reason for the correction." in body
     assert _finding(app, cen05) == (None, [])  # nothing changed
-    response = client.post(f"/review/{sid}/findings/{cen05}", data={f"f{cen05}-status": "present", f"f{cen05}-reason": "x"})
+    response = client.post(
+        f"/review/{sid}/findings/{cen05}", data={f"f{cen05}-status": "present", f"f{cen05}-reason": "x"}
+    )
     assert response.status_code == 400  # a prohibition cannot be "present"
-    response = client.post(f"/review/{sid}/findings/{cen05}",
-                           data={f"f{cen05}-status": "clear", f"f{cen05}-reason": "asks the school, not the family"})
+    response = client.post(
+        f"/review/{sid}/findings/{cen05}",
+        data={f"f{cen05}-status": "clear", f"f{cen05}-reason": "asks the school, not the family"},
+    )
     assert response.status_code == 303
     assert _finding(app, cen05) == ("clear", [("clear", "asks the school, not the family")])
     details = [r.detail for r in log_rows(app, "review")]
     assert details == ["CEN-01: confirmed missing", "CEN-05: corrected violation to clear"]
     other = make_submission(app, [("FP-05", "missing")])[0]
-    assert client.post(f"/review/{sid}/findings/{_finding_id(app, other, 'FP-05')}", data={"confirm": "1"}).status_code == 404
+    assert (
+        client.post(
+            f"/review/{sid}/findings/{_finding_id(app, other, 'FP-05')}", data={"confirm": "1"}
+        ).status_code
+        == 404
+    )
 
 
 def test_changes_need_the_reason_first(app: Flask, client: FlaskClient, staff: Any) -> None:
@@ -194,26 +222,37 @@ def test_confirming_confirms_unchanged_findings(app: Flask, client: FlaskClient,
     sign_in_quickly(client, staff("researcher"))
     open_with_reason(client, sid)
     fp05 = _finding_id(app, sid, "FP-05")
-    client.post(f"/review/{sid}/findings/{fp05}", data={f"f{fp05}-status": "missing", f"f{fp05}-reason": "only names the LA"})
+    client.post(
+        f"/review/{sid}/findings/{fp05}",
+        data={f"f{fp05}-status": "missing", f"f{fp05}-reason": "only names the LA"},
+    )
     response = client.post(f"/review/{sid}/status", data={"status": "confirmed", "note": "clear case"})
     assert response.status_code == 303 and response.headers["Location"] == "/review/"
     with app.app_context():
         submission = db.session.get(Submission, sid)
         assert submission.review_status == "confirmed" and submission.locked_by_id is None
-        assert {f.rule_id: f.reviewed_status for f in submission.findings} == {"CEN-01": "missing", "FP-05": "missing"}
+        assert {f.rule_id: f.reviewed_status for f in submission.findings} == {
+            "CEN-01": "missing",
+            "FP-05": "missing",
+        }
         decision = db.session.execute(db.select(SubmissionReview)).scalar_one()
         assert (decision.status, decision.note) == ("confirmed", "clear case")
     assert [r.detail for r in log_rows(app, "status")] == ["pending to confirmed"]
 
 
-@pytest.mark.parametrize("data, message", [
-    ({}, "Please choose a decision."),
-    ({"status": "rejected"}, "Please say why the submission is rejected."),
-    ({"status": "rejected", "rejection": "bored"}, "Please say why the submission is rejected."),
-    ({"status": "disputed", "note": " "}, "Please say what the second reviewer should look at."),
-    ({"status": "archived"}, "Not a valid choice"),
-])
-def test_bad_decisions_are_refused(app: Flask, client: FlaskClient, staff: Any, data: dict[str, str], message: str) -> None:
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({}, "Please choose a decision."),
+        ({"status": "rejected"}, "Please say why the submission is rejected."),
+        ({"status": "rejected", "rejection": "bored"}, "Please say why the submission is rejected."),
+        ({"status": "disputed", "note": " "}, "Please say what the second reviewer should look at."),
+        ({"status": "archived"}, "Not a valid choice"),
+    ],
+)
+def test_bad_decisions_are_refused(
+    app: Flask, client: FlaskClient, staff: Any, data: dict[str, str], message: str
+) -> None:
     sid = make_submission(app, [("CEN-01", "missing")])[0]
     sign_in_quickly(client, staff("researcher"))
     open_with_reason(client, sid)
@@ -227,7 +266,12 @@ def test_rejecting_records_why(app: Flask, client: FlaskClient, staff: Any) -> N
     sid = make_submission(app, [("CEN-01", "missing")])[0]
     sign_in_quickly(client, staff("admin"))
     open_with_reason(client, sid)
-    assert client.post(f"/review/{sid}/status", data={"status": "rejected", "rejection": "duplicate"}).status_code == 303
+    assert (
+        client.post(
+            f"/review/{sid}/status", data={"status": "rejected", "rejection": "duplicate"}
+        ).status_code
+        == 303
+    )
     with app.app_context():
         assert db.session.get(Submission, sid).review_status == "rejected"
         assert db.session.execute(db.select(SubmissionReview.reason)).scalar_one() == "duplicate"
@@ -240,11 +284,18 @@ def test_a_dispute_goes_to_a_second_reviewer(app: Flask, staff: Any) -> None:
     sign_in_quickly(first, staff("researcher"))
     sign_in_quickly(second, staff("researcher"))
     open_with_reason(first, sid)
-    assert first.post(f"/review/{sid}/status", data={"status": "disputed", "note": "is this optional wording enough?"}).status_code == 303
+    assert (
+        first.post(
+            f"/review/{sid}/status", data={"status": "disputed", "note": "is this optional wording enough?"}
+        ).status_code
+        == 303
+    )
     page = open_with_reason(first, sid).get_data(as_text=True)
     assert "You put this submission into dispute" in page
     response = first.post(f"/review/{sid}/status", data={"status": "confirmed"})
-    assert response.status_code == 403 and "a second reviewer must resolve it" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "a second reviewer must resolve it" in response.get_data(
+        as_text=True
+    )
     first.post(f"/review/{sid}/release")
     body = open_with_reason(second, sid, "dispute").get_data(as_text=True)
     assert "your decision resolves it" in body and "is this optional wording enough?" in body
@@ -297,7 +348,9 @@ def test_campaigners_and_strangers_are_kept_out(app: Flask, client: FlaskClient,
 
 
 @pytest.mark.slow
-def test_a_real_upload_reaches_the_review_with_its_evidence_boxes(app: Flask, client: FlaskClient, staff: Any) -> None:
+def test_a_real_upload_reaches_the_review_with_its_evidence_boxes(
+    app: Flask, client: FlaskClient, staff: Any
+) -> None:
     from tests.conftest import receipt_token, upload
     from tests.support import formgen
 

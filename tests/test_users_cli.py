@@ -1,4 +1,5 @@
 """`flask --app portal users ...`: create, list, disable, reset-code."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -51,14 +52,17 @@ def test_create_prompts_twice_on_a_terminal(app: Flask, monkeypatch: pytest.Monk
     assert "second factor" in result.output
 
 
-@pytest.mark.parametrize("args, stdin, message", [
-    (["create", "x@example.org", "--role", "parent"], GOOD, "Invalid value for '--role'"),
-    (["create", "x@example.org"], GOOD, "Missing option '--role'"),
-    (["create", "not-an-email", "--role", "admin"], GOOD, "is not an email address"),
-    (["create", "x@example.org", "--role", "admin"], "short", "at least 12 characters"),
-    (["create", "x@example.org", "--role", "admin"], "", "at least 12 characters"),
-    (["disable", "nobody@example.org"], None, "There is no account for nobody@example.org"),
-])
+@pytest.mark.parametrize(
+    "args, stdin, message",
+    [
+        (["create", "x@example.org", "--role", "parent"], GOOD, "Invalid value for '--role'"),
+        (["create", "x@example.org"], GOOD, "Missing option '--role'"),
+        (["create", "not-an-email", "--role", "admin"], GOOD, "is not an email address"),
+        (["create", "x@example.org", "--role", "admin"], "short", "at least 12 characters"),
+        (["create", "x@example.org", "--role", "admin"], "", "at least 12 characters"),
+        (["disable", "nobody@example.org"], None, "There is no account for nobody@example.org"),
+    ],
+)
 def test_bad_input_gets_a_clear_error(app: Flask, args: list[str], stdin: str | None, message: str) -> None:
     result = run(app, *args, input=stdin)
     assert result.exit_code != 0
@@ -81,7 +85,8 @@ def test_list_disable_and_reset_code(app: Flask) -> None:
         db.session.execute(db.update(User).where(User.email == "a@example.org").values(totp_secret="A" * 32))
         db.session.commit()
     assert run(app, "list").output.splitlines() == [
-        "a@example.org\tresearcher\tactive\tcode set up", "b@example.org\tcampaigner\tactive\tno code",
+        "a@example.org\tresearcher\tactive\tcode set up",
+        "b@example.org\tcampaigner\tactive\tno code",
     ]
     assert run(app, "disable", "b@example.org").exit_code == 0
     assert user(app, "b@example.org").active is False

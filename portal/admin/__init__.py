@@ -1,4 +1,5 @@
 """The admins' blueprint: staff accounts, the access log, and how often reviewers agree."""
+
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,4 +1,5 @@
 """How often two reviewers who judged the same finding agreed, per rule."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -47,7 +48,10 @@ def agreement_by_rule() -> list[RuleAgreement]:
         for a, b in combinations(verdicts.values(), 2):
             total[1] += 1
             total[2] += a == b
-    return [RuleAgreement(rule_id, *counts) for rule_id, counts in sorted(totals.items(), key=lambda kv: _order(kv[0]))]
+    return [
+        RuleAgreement(rule_id, *counts)
+        for rule_id, counts in sorted(totals.items(), key=lambda kv: _order(kv[0]))
+    ]
 
 
 def _order(rule_id: str) -> tuple[int, int, str]:

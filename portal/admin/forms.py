@@ -1,4 +1,5 @@
 """Admin forms: inviting a user, changing a role, buttons, and the access log's filters."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,22 +11,35 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from ..auth.core import ROLES
 from ..choices import options
 
-ROLE_LABELS = {"researcher": "Researcher: reviews single forms", "campaigner": "Campaigner: reports and exports",
-               "admin": "Admin: manages people and sees the access log"}
+ROLE_LABELS = {
+    "researcher": "Researcher: reviews single forms",
+    "campaigner": "Campaigner: reports and exports",
+    "admin": "Admin: manages people and sees the access log",
+}
 
 
 class InviteForm(FlaskForm):
     """A new staff member's email address and role."""
 
-    email = EmailField("Email address", validators=[DataRequired("Please enter an email address."), Length(max=254),
-                                                    Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Please enter an email address, like name@example.org.")])
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Please enter an email address."),
+            Length(max=254),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Please enter an email address, like name@example.org."
+            ),
+        ],
+    )
     role = SelectField("Role", choices=options(ROLE_LABELS.items()), validators=[DataRequired()])
 
 
 class RoleForm(FlaskForm):
     """A user's new role."""
 
-    role = SelectField("Role", choices=options((r, r.capitalize()) for r in ROLES), validators=[DataRequired()])
+    role = SelectField(
+        "Role", choices=options((r, r.capitalize()) for r in ROLES), validators=[DataRequired()]
+    )
 
 
 class ButtonForm(FlaskForm):
@@ -36,6 +50,8 @@ class LogFilterForm(FlaskForm):
     """The access log's filters (a GET form: it changes nothing, so it carries no CSRF token)."""
 
     class Meta:
+        """Turn CSRF off for this GET form."""
+
         csrf = False
 
     user = SelectField("Who", validators=[Optional()], default="")

@@ -1,4 +1,5 @@
 """Routes of the admin area: staff accounts, the access log (read-only), reviewer agreement."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
@@ -25,14 +26,22 @@ LOG_PAGE = 100
 @require_role("admin")
 def index() -> str:
     """Show the admin area's overview."""
-    users = dict(db.session.execute(db.select(User.role, db.func.count()).where(User.active).group_by(User.role)).all())
-    statuses = dict(db.session.execute(
-        db.select(Submission.review_status, db.func.count()).where(Submission.status == JobStatus.DONE)
-        .group_by(Submission.review_status)).all())
+    users = dict(
+        db.session.execute(db.select(User.role, db.func.count()).where(User.active).group_by(User.role)).all()
+    )
+    statuses = dict(
+        db.session.execute(
+            db.select(Submission.review_status, db.func.count())
+            .where(Submission.status == JobStatus.DONE)
+            .group_by(Submission.review_status)
+        ).all()
+    )
     return render_template("admin/index.html", users=users, statuses=statuses, ReviewStatus=ReviewStatus)
 
 
-def _users_page(invite: InviteForm | None = None, link: tuple[User, str] | None = None, status: int = 200) -> tuple[str, int]:
+def _users_page(
+    invite: InviteForm | None = None, link: tuple[User, str] | None = None, status: int = 200
+) -> tuple[str, int]:
     """Render the users page (with an invitation form, and a link to show once)."""
     users = db.session.execute(db.select(User).order_by(User.active.desc(), User.email)).scalars().all()
     role_forms = {}
@@ -40,8 +49,14 @@ def _users_page(invite: InviteForm | None = None, link: tuple[User, str] | None 
         form = RoleForm(formdata=None, prefix=f"u{user.id}")
         form.role.data = user.role
         role_forms[user.id] = form
-    return render_template("admin/users.html", users=users, invite=invite or InviteForm(formdata=None),
-                           role_forms=role_forms, button=ButtonForm(), link=link), status
+    return render_template(
+        "admin/users.html",
+        users=users,
+        invite=invite or InviteForm(formdata=None),
+        role_forms=role_forms,
+        button=ButtonForm(),
+        link=link,
+    ), status
 
 
 def _link(user: User) -> str:
@@ -156,7 +171,9 @@ def log() -> str:
     """Show the access log, newest first, filtered and a page at a time (read-only)."""
     staff = db.session.execute(db.select(User.id, User.email).order_by(User.email)).all()
     emails = dict(staff)
-    actions = list(db.session.execute(db.select(AccessLog.action).distinct().order_by(AccessLog.action)).scalars())
+    actions = list(
+        db.session.execute(db.select(AccessLog.action).distinct().order_by(AccessLog.action)).scalars()
+    )
     form = LogFilterForm(request.args, users=[(str(i), e) for i, e in staff], actions=actions)
     query = db.select(AccessLog)
     if form.validate():
@@ -169,9 +186,15 @@ def log() -> str:
         if form.since.data:
             query = query.where(AccessLog.at >= datetime.combine(form.since.data, time.min, UTC))
         if form.until.data:
-            query = query.where(AccessLog.at < datetime.combine(form.until.data + timedelta(days=1), time.min, UTC))
-    page = db.paginate(query.order_by(AccessLog.at.desc(), AccessLog.id.desc()), per_page=LOG_PAGE,
-                       max_per_page=LOG_PAGE, error_out=False)
+            query = query.where(
+                AccessLog.at < datetime.combine(form.until.data + timedelta(days=1), time.min, UTC)
+            )
+    page = db.paginate(
+        query.order_by(AccessLog.at.desc(), AccessLog.id.desc()),
+        per_page=LOG_PAGE,
+        max_per_page=LOG_PAGE,
+        error_out=False,
+    )
     return render_template("admin/log.html", form=form, page=page, emails=emails, args=request.args.to_dict())
 
 
@@ -182,4 +205,6 @@ def agreement() -> str:
     rows = agreement_by_rule()
     pairs = sum(r.pairs for r in rows)
     overall = sum(r.agreeing for r in rows) / pairs if pairs else None
-    return render_template("admin/agreement.html", rows=rows, rule_info=rule_info, overall=overall, pairs=pairs)
+    return render_template(
+        "admin/agreement.html", rows=rows, rule_info=rule_info, overall=overall, pairs=pairs
+    )

@@ -8,6 +8,7 @@ Public interface::
     @require_role("campaigner", "researcher", "admin")
     def index(): ...
 """
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -15,8 +16,7 @@ from flask_login import current_user
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
-from .core import ROLES, TOTP_ROLES, home_for, init_app, require_role  # noqa: E402
-
 from . import routes  # noqa: E402,F401  (routes register themselves on bp)
+from .core import ROLES, TOTP_ROLES, home_for, init_app, require_role  # noqa: E402
 
 __all__ = ["ROLES", "TOTP_ROLES", "bp", "current_user", "home_for", "init_app", "require_role"]

@@ -1,4 +1,5 @@
 """`flask --app portal users ...`: create the first admin, list and disable staff accounts."""
+
 from __future__ import annotations
 
 import sys
@@ -11,7 +12,6 @@ from ..models import User
 from .core import ROLES
 from .passwords import WeakPassword, check_strength, hash_password
 
-
 users = AppGroup("users", help="Manage staff accounts (researchers, campaigners, admins).")
 
 
@@ -21,7 +21,7 @@ def _interactive() -> bool:
 
 
 def _read_password(email: str) -> str:
-    """Read a new password: a hidden prompt with confirmation on a terminal, else one line of standard input."""
+    """Read a new password: a hidden prompt, typed twice, on a terminal; else a line of standard input."""
     if _interactive():
         password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
@@ -55,7 +55,9 @@ def list_users() -> None:
     """List staff accounts with their role and state."""
     rows = db.session.execute(db.select(User).order_by(User.email)).scalars().all()
     if not rows:
-        click.echo("No staff accounts yet: create one with `flask --app portal users create EMAIL --role admin`.")
+        click.echo(
+            "No staff accounts yet: create one with `flask --app portal users create EMAIL --role admin`."
+        )
     for user in rows:
         state = "active" if user.active else "disabled"
         factor = "code set up" if user.totp_secret else "no code"

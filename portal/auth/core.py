@@ -1,4 +1,5 @@
 """The machinery behind staff sign-in: session loading and expiry, roles, throttling and one-time codes."""
+
 from __future__ import annotations
 
 import functools
@@ -119,7 +120,8 @@ def home_for(user: User) -> str:
     return url_for("auth.account")
 
 
-# --- sessions ----------------------------------------------------------------------------------------------
+# --- sessions -----------------------------------------------------------------------------------------------
+
 
 def start_session(user: User) -> None:
     """Begin a fresh session for a user who gave the right password (the second factor may follow)."""
@@ -146,10 +148,11 @@ def _expire_sessions() -> None:
         end_session()
 
 
-# --- throttling -------------------------------------------------------------------------------------------
+# --- throttling ---------------------------------------------------------------------------------------------
+
 
 class AddressThrottle:
-    """Count failed sign-ins per client address in a sliding window (addresses are kept only as keyed hashes)."""
+    """Count failed sign-ins per client address in a sliding window (addresses kept only as keyed hashes)."""
 
     def __init__(self, secret: bytes, limit: int, window: float) -> None:
         self.secret = secret
@@ -207,7 +210,9 @@ def register_failure(user: User | None) -> None:
     if user.failed_logins >= c["LOGIN_MAX_FAILURES"]:
         user.locked_until = utcnow() + timedelta(minutes=c["LOGIN_LOCK_MINUTES"])
         user.failed_logins = 0
-        log.warning("staff account %s locked for %s minutes after failed sign-ins", user.id, c["LOGIN_LOCK_MINUTES"])
+        log.warning(
+            "staff account %s locked for %s minutes after failed sign-ins", user.id, c["LOGIN_LOCK_MINUTES"]
+        )
 
 
 def register_success(user: User) -> None:
@@ -217,6 +222,7 @@ def register_success(user: User) -> None:
 
 
 # --- one-time codes -----------------------------------------------------------------------------------------
+
 
 def new_totp_secret() -> str:
     """Return a fresh TOTP secret (160 bits, base32)."""
@@ -240,13 +246,18 @@ def qr_svg(secret: str, email: str) -> Markup:
     """Return the enrolment QR code as an inline SVG element (no image request, no inline style)."""
     uri = pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
     svg = segno.make(uri, error="m").svg_inline(
-        scale=5, dark="#000", light="#fff", title="QR code to add this account to an authenticator app",
-        svgclass="qr", lineclass="qr-line",
+        scale=5,
+        dark="#000",
+        light="#fff",
+        title="QR code to add this account to an authenticator app",
+        svgclass="qr",
+        lineclass="qr-line",
     )
     return Markup(svg)
 
 
-# --- set-password links ------------------------------------------------------------------------------------------
+# --- set-password links -------------------------------------------------------------------------------------
+
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="portal.set-password")
@@ -282,8 +293,11 @@ def staff_links() -> list[tuple[str, str]]:
     """Return the header links the signed-in user may follow, for the areas this app has."""
     if not second_factor_done():
         return []
-    return [(label, url_for(endpoint)) for label, endpoint, roles in NAV
-            if current_user.role in roles and endpoint in current_app.view_functions]
+    return [
+        (label, url_for(endpoint))
+        for label, endpoint, roles in NAV
+        if current_user.role in roles and endpoint in current_app.view_functions
+    ]
 
 
 def init_app(app: Flask) -> None:
@@ -293,7 +307,8 @@ def init_app(app: Flask) -> None:
 
     login_manager.init_app(app)
     app.extensions["login_throttle"] = AddressThrottle(
-        str(app.config["SECRET_KEY"] or "").encode(), app.config["LOGIN_IP_MAX_FAILURES"],
+        str(app.config["SECRET_KEY"] or "").encode(),
+        app.config["LOGIN_IP_MAX_FAILURES"],
         app.config["LOGIN_LOCK_MINUTES"] * 60.0,
     )
     app.before_request(_expire_sessions)
@@ -307,4 +322,3 @@ def init_app(app: Flask) -> None:
         if current_user and current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
         return response
-

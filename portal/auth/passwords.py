@@ -1,4 +1,5 @@
 """Password hashing with Argon2id and a plain-spoken strength check."""
+
 from __future__ import annotations
 
 import secrets
@@ -11,11 +12,27 @@ _hasher = PasswordHasher()
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
 #: Passwords long enough to pass the length rule that attackers try first.
-COMMON = frozenset({
-    "password1234", "password12345", "passwordpassword", "123456789012", "1234567890123", "qwertyuiopas",
-    "qwertyuiop123", "letmeinletmein", "iloveyou1234", "administrator", "welcome12345", "changeme1234",
-    "censusaudit1", "census-audit", "correcthorsebatterystaple", "aaaaaaaaaaaa", "abcdefghijkl",
-})
+COMMON = frozenset(
+    {
+        "password1234",
+        "password12345",
+        "passwordpassword",
+        "123456789012",
+        "1234567890123",
+        "qwertyuiopas",
+        "qwertyuiop123",
+        "letmeinletmein",
+        "iloveyou1234",
+        "administrator",
+        "welcome12345",
+        "changeme1234",
+        "censusaudit1",
+        "census-audit",
+        "correcthorsebatterystaple",
+        "aaaaaaaaaaaa",
+        "abcdefghijkl",
+    }
+)
 
 
 class WeakPassword(ValueError):

@@ -1,4 +1,5 @@
 """Routes of staff sign-in: password, enrolment and one-time code, signing out, setting a password."""
+
 from __future__ import annotations
 
 import logging
@@ -12,9 +13,23 @@ from ..extensions import db
 from ..models import User
 from . import bp
 from .core import (
-    ROLES, TOTP_ROLES, account_locked, end_session, home_for, new_totp_secret, qr_svg, register_failure,
-    register_success, require_role, safe_next, second_factor_done, second_factor_url, start_session, throttle,
-    user_for_token, verify_totp,
+    ROLES,
+    TOTP_ROLES,
+    account_locked,
+    end_session,
+    home_for,
+    new_totp_secret,
+    qr_svg,
+    register_failure,
+    register_success,
+    require_role,
+    safe_next,
+    second_factor_done,
+    second_factor_url,
+    start_session,
+    throttle,
+    user_for_token,
+    verify_totp,
 )
 from .forms import CodeForm, ConfirmForm, LoginForm, SetPasswordForm
 from .passwords import WeakPassword, check_strength, hash_password, needs_rehash, verify_password
@@ -102,7 +117,9 @@ def totp() -> Any:
     if step is None:
         register_failure(user)
         db.session.commit()
-        form.code.errors = ["That code is not right, or was already used. Wait for the next code and try again."]
+        form.code.errors = [
+            "That code is not right, or was already used. Wait for the next code and try again."
+        ]
         return render_template("auth/code.html", form=form), 401
     register_success(user)
     user.totp_last_step = step
@@ -132,7 +149,9 @@ def enrol() -> Any:
         elif (step := verify_totp(secret, form.code.data, None)) is None:
             register_failure(user)
             db.session.commit()
-            form.code.errors = ["That code is not right. Check the app shows this account, then try the new code."]
+            form.code.errors = [
+                "That code is not right. Check the app shows this account, then try the new code."
+            ]
             status = 401
         else:
             register_success(user)

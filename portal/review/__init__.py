@@ -1,4 +1,5 @@
-"""The researchers' blueprint: the review queue, a submission with its evidence, confirming and correcting findings."""
+"""The researchers' blueprint: the review queue, a submission with its evidence, verdicts on findings."""
+
 from flask import Blueprint
 
 bp = Blueprint("review", __name__, url_prefix="/review")

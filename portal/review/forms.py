@@ -1,4 +1,5 @@
 """Review forms: the queue's filters, the reason for viewing, a finding's verdict, the submission's status."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,16 +14,24 @@ from .queue import SEVERITIES, STATUS_FILTERS, catalogue_rules, terms_present
 
 REQUIREMENT = ("present", "missing", "not_applicable")
 PROHIBITION = ("clear", "violation", "not_applicable")
-STATUS_LABELS = {"present": "Present", "missing": "Missing", "clear": "Clear", "violation": "Violation",
-                 "not_applicable": "Does not apply"}
+STATUS_LABELS = {
+    "present": "Present",
+    "missing": "Missing",
+    "clear": "Clear",
+    "violation": "Violation",
+    "not_applicable": "Does not apply",
+}
 PURPOSES = {
     "review": "Reviewing the checker's findings",
     "dispute": "Resolving a disputed review",
     "quality": "Checking the quality of reviews or of the checker",
     "other": "Another reason (say which below)",
 }
-REJECTIONS = {"not_census": "Not a census or data collection form", "unreadable": "Unreadable",
-              "duplicate": "A duplicate of another submission"}
+REJECTIONS = {
+    "not_census": "Not a census or data collection form",
+    "unreadable": "Unreadable",
+    "duplicate": "A duplicate of another submission",
+}
 NO_PERSONAL_DATA = "Do not write names or other details of a child, family or school staff."
 
 
@@ -30,30 +39,45 @@ class FilterForm(FlaskForm):
     """The queue's filters (a GET form: it changes nothing, so it carries no CSRF token)."""
 
     class Meta:
+        """Turn CSRF off for this GET form."""
+
         csrf = False
 
     rule = SelectField("Failing rule", validators=[Optional()])
-    severity = SelectField("Failing at severity", validators=[Optional()],
-                           choices=options([("", "Any")] + [(s, s.capitalize()) for s in SEVERITIES]))
+    severity = SelectField(
+        "Failing at severity",
+        validators=[Optional()],
+        choices=options([("", "Any")] + [(s, s.capitalize()) for s in SEVERITIES]),
+    )
     local_authority = SelectField("Local authority", validators=[Optional()])
     term = SelectField("Census term", validators=[Optional()])
-    status = SelectField("Review status", validators=[Optional()], default="open",
-                         choices=options((key, "Open (pending or disputed)" if key == "open" else key.capitalize())
-                                         for key in STATUS_FILTERS))
+    status = SelectField(
+        "Review status",
+        validators=[Optional()],
+        default="open",
+        choices=options(
+            (key, "Open (pending or disputed)" if key == "open" else key.capitalize())
+            for key in STATUS_FILTERS
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rule.choices = options([("", "Any")] + [(r.id, f"{r.id} {r.title}") for r in catalogue_rules()])
         self.local_authority.choices = options(
-            [("", "Any")] + [(la.code, la.name) for la in local_authorities().values()])
+            [("", "Any")] + [(la.code, la.name) for la in local_authorities().values()]
+        )
         self.term.choices = options([("", "Any")] + [(t.key, t.label) for t in terms_present()])
 
 
 class ReasonForm(FlaskForm):
     """Why the reviewer opens this submission: asked once per submission, kept in the access log."""
 
-    purpose = RadioField("Why are you opening this form?", choices=options(PURPOSES.items()),
-                         validators=[InputRequired("Please say why you are opening this form.")])
+    purpose = RadioField(
+        "Why are you opening this form?",
+        choices=options(PURPOSES.items()),
+        validators=[InputRequired("Please say why you are opening this form.")],
+    )
     detail = StringField("In a few words (needed for another reason)", validators=[Length(max=200)])
 
     def validate_detail(self, field: StringField) -> None:
@@ -74,7 +98,9 @@ class FindingForm(FlaskForm):
     status = SelectField("Correct status")
     reason = TextAreaField("Why it is wrong", validators=[Length(max=500)])
 
-    def __init__(self, *args: Any, statuses: tuple[str, ...] = REQUIREMENT, checker_status: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, statuses: tuple[str, ...] = REQUIREMENT, checker_status: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.checker_status = checker_status
         self.status.choices = options((s, STATUS_LABELS[s]) for s in statuses)
@@ -88,12 +114,20 @@ class FindingForm(FlaskForm):
 class StatusForm(FlaskForm):
     """The reviewer's decision on the whole submission, with a note."""
 
-    status = RadioField("The submission's status", choices=options([
-        ("confirmed", "Confirmed: the findings are right (as reviewed)"),
-        ("rejected", "Rejected"),
-        ("disputed", "Disputed: ask a second reviewer"),
-    ]), validators=[InputRequired("Please choose a decision.")])
-    rejection = SelectField("Why rejected", choices=options([("", "Choose a reason")] + list(REJECTIONS.items())), default="")
+    status = RadioField(
+        "The submission's status",
+        choices=options(
+            [
+                ("confirmed", "Confirmed: the findings are right (as reviewed)"),
+                ("rejected", "Rejected"),
+                ("disputed", "Disputed: ask a second reviewer"),
+            ]
+        ),
+        validators=[InputRequired("Please choose a decision.")],
+    )
+    rejection = SelectField(
+        "Why rejected", choices=options([("", "Choose a reason")] + list(REJECTIONS.items())), default=""
+    )
     note = TextAreaField("Note for other reviewers", validators=[Length(max=1000)])
 
     def validate_rejection(self, field: SelectField) -> None:
@@ -109,4 +143,3 @@ class StatusForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A button and its CSRF token (releasing the lock)."""
-

@@ -1,4 +1,5 @@
 """The review lock: one reviewer at a time on a submission, lapsing after REVIEW_LOCK_MINUTES."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -31,12 +32,18 @@ def expires(submission: Submission) -> datetime | None:
 
 
 def acquire(submission: Submission, user: User) -> bool:
-    """Take or refresh the lock for ``user`` unless someone else holds it; atomic, so two reviewers cannot both win."""
+    """Take or renew ``user``'s lock unless someone else holds it (atomic: two reviewers cannot both win)."""
     result = db.session.execute(
         update(Submission)
         .where(Submission.id == submission.id)
-        .where(or_(Submission.locked_by_id.is_(None), Submission.locked_by_id == user.id,
-                   Submission.locked_at.is_(None), Submission.locked_at < _cutoff()))
+        .where(
+            or_(
+                Submission.locked_by_id.is_(None),
+                Submission.locked_by_id == user.id,
+                Submission.locked_at.is_(None),
+                Submission.locked_at < _cutoff(),
+            )
+        )
         .values(locked_by_id=user.id, locked_at=utcnow())
         .execution_options(synchronize_session=False)
     )

@@ -1,4 +1,5 @@
 """The review queue: which submissions a reviewer sees, in what order, and the census term of each."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ def rule_info(rule_id: str) -> Any | None:
     return None
 
 
-# --- census terms ---------------------------------------------------------------------------------------------
+# --- census terms -------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, order=True)
 class Term:
@@ -104,7 +106,8 @@ def terms_present() -> list[Term]:
     return sorted((t for t in found if t is not None), key=lambda t: t.sort_key, reverse=True)
 
 
-# --- the queue ----------------------------------------------------------------------------------------------------
+# --- the queue ----------------------------------------------------------------------------------------------
+
 
 def _fails() -> Any:
     """Return the SQL condition "this finding fails its rule", after review."""
@@ -128,8 +131,8 @@ class Filters:
     status: str = "open"
 
 
-def queue_query(filters: Filters) -> Select[Any]:
-    """Return the queue's query: audited submissions with failing-rule count and worst severity, failing first."""
+def queue_query(filters: Filters) -> Select[Submission, int, int]:
+    """Return the queue's query: audited submissions, failing count, worst severity; failing first."""
     failing_count = func.sum(case((_fails(), 1), else_=0)).label("failing")
     worst = func.min(case((_fails(), _severity_rank()), else_=len(SEVERITIES))).label("worst")
     per_submission = (
@@ -137,18 +140,24 @@ def queue_query(filters: Filters) -> Select[Any]:
     )
     failing = func.coalesce(per_submission.c.failing, 0)
     query = (
-        select(Submission, failing.label("failing"), func.coalesce(per_submission.c.worst, len(SEVERITIES)).label("worst"))
+        select(
+            Submission,
+            failing.label("failing"),
+            func.coalesce(per_submission.c.worst, len(SEVERITIES)).label("worst"),
+        )
         .outerjoin(per_submission, per_submission.c.submission_id == Submission.id)
         .where(Submission.status == JobStatus.DONE)
         .where(Submission.review_status.in_(STATUS_FILTERS.get(filters.status, STATUS_FILTERS["open"])))
     )
     if filters.rule:
-        query = query.where(Submission.id.in_(
-            select(Finding.submission_id).where(Finding.rule_id == filters.rule, _fails())))
+        query = query.where(
+            Submission.id.in_(select(Finding.submission_id).where(Finding.rule_id == filters.rule, _fails()))
+        )
     if filters.severity:
         ids = [rule.id for rule in catalogue_rules() if rule.severity == filters.severity]
-        query = query.where(Submission.id.in_(
-            select(Finding.submission_id).where(Finding.rule_id.in_(ids), _fails())))
+        query = query.where(
+            Submission.id.in_(select(Finding.submission_id).where(Finding.rule_id.in_(ids), _fails()))
+        )
     if filters.local_authority:
         query = query.where(Submission.local_authority == filters.local_authority)
     term = Term.parse(filters.term) if filters.term else None
@@ -156,14 +165,16 @@ def queue_query(filters: Filters) -> Select[Any]:
         first, last = term.span()
         query = query.where(and_(form_when() >= first, form_when() <= last))
     return query.order_by(
-        case((failing > 0, 0), else_=1), per_submission.c.worst.asc().nulls_last(), failing.desc(),
-        Submission.created_at.asc(), Submission.id.asc(),
+        case((failing > 0, 0), else_=1),
+        per_submission.c.worst.asc().nulls_last(),
+        failing.desc(),
+        Submission.created_at.asc(),
+        Submission.id.asc(),
     )
 
 
-def page_of(query: Select[Any], page: int) -> tuple[list[Any], int]:
+def page_of(query: Select[Submission, int, int], page: int) -> tuple[list[Any], int]:
     """Return one page of queue rows and the total number of rows."""
     total = db.session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     rows = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return list(rows), total
-

@@ -1,4 +1,5 @@
-"""Routes of the review: the queue, a submission with its evidence, verdicts on findings, the status, the lock."""
+"""Routes of the review: the queue, a submission and its evidence, verdicts, the status, the lock."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,12 +8,31 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_login import current_user
 
 from .. import access
+from ..auth import require_role
 from ..extensions import db
 from ..localities import PHASES, local_authorities
-from ..models import Finding, FindingReview, JobStatus, PageImage, ReviewStatus, Submission, SubmissionReview, User
-from ..auth import require_role
+from ..models import (
+    Finding,
+    FindingReview,
+    JobStatus,
+    PageImage,
+    ReviewStatus,
+    Submission,
+    SubmissionReview,
+    User,
+)
 from . import bp, locks
-from .forms import PROHIBITION, REQUIREMENT, REJECTIONS, STATUS_LABELS, ButtonForm, FilterForm, FindingForm, ReasonForm, StatusForm
+from .forms import (
+    PROHIBITION,
+    REJECTIONS,
+    REQUIREMENT,
+    STATUS_LABELS,
+    ButtonForm,
+    FilterForm,
+    FindingForm,
+    ReasonForm,
+    StatusForm,
+)
 from .queue import PAGE_SIZE, SEVERITIES, Filters, census_term, page_of, queue_query, rule_info
 
 REVIEWERS = ("researcher", "admin")
@@ -32,8 +52,14 @@ def queue() -> str:
     """List audited submissions, those failing rules first, with filters."""
     form = FilterForm(request.args)
     valid = form.validate()
-    filters = Filters(**{name: form[name].data or "" for name in ("rule", "severity", "local_authority", "term")},
-                      status=form.status.data or "open") if valid else Filters()
+    filters = (
+        Filters(
+            **{name: form[name].data or "" for name in ("rule", "severity", "local_authority", "term")},
+            status=form.status.data or "open",
+        )
+        if valid
+        else Filters()
+    )
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = page_of(queue_query(filters), page)
     ids = [row.Submission.id for row in rows]
@@ -41,17 +67,36 @@ def queue() -> str:
     if ids:
         for sid, rule_id, status, reviewed in db.session.execute(
             db.select(Finding.submission_id, Finding.rule_id, Finding.status, Finding.reviewed_status)
-            .where(Finding.submission_id.in_(ids)).order_by(Finding.position)
+            .where(Finding.submission_id.in_(ids))
+            .order_by(Finding.position)
         ):
             if (reviewed or status) in ("missing", "violation"):
                 failing[sid].append(rule_id)
-    holders = {u.id: u for u in db.session.execute(
-        db.select(User).where(User.id.in_({r.Submission.locked_by_id for r in rows if r.Submission.locked_by_id}))
-    ).scalars()} if rows else {}
+    holders = (
+        {
+            u.id: u
+            for u in db.session.execute(
+                db.select(User).where(
+                    User.id.in_({r.Submission.locked_by_id for r in rows if r.Submission.locked_by_id})
+                )
+            ).scalars()
+        }
+        if rows
+        else {}
+    )
     return render_template(
-        "review/queue.html", form=form, rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
-        failing=failing, severities=SEVERITIES, las=local_authorities(), census_term=census_term,
-        holder=lambda s: locks.holder(s) and holders.get(s.locked_by_id), args=request.args.to_dict(),
+        "review/queue.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        failing=failing,
+        severities=SEVERITIES,
+        las=local_authorities(),
+        census_term=census_term,
+        holder=lambda s: locks.holder(s) and holders.get(s.locked_by_id),
+        args=request.args.to_dict(),
         invalid=not valid,
     )
 
@@ -78,43 +123,74 @@ def _statuses(finding: Finding) -> tuple[str, ...]:
     return REQUIREMENT
 
 
-def _finding_forms(submission: Submission, failed: tuple[int, FindingForm] | None = None) -> dict[int, FindingForm]:
+def _finding_forms(
+    submission: Submission, failed: tuple[int, FindingForm] | None = None
+) -> dict[int, FindingForm]:
     """Return a verdict form per finding (keeping a submitted form with its errors)."""
     forms = {}
     for finding in submission.findings:
         if failed and failed[0] == finding.id:
             forms[finding.id] = failed[1]
             continue
-        form = FindingForm(formdata=None, prefix=f"f{finding.id}", statuses=_statuses(finding),
-                           checker_status=finding.status)
+        form = FindingForm(
+            formdata=None, prefix=f"f{finding.id}", statuses=_statuses(finding), checker_status=finding.status
+        )
         form.status.data = finding.final_status
         forms[finding.id] = form
     return forms
 
 
-def _page(submission: Submission, status: int = 200, *, finding_form: tuple[int, FindingForm] | None = None,
-          status_form: StatusForm | None = None, error: str | None = None) -> tuple[str, int]:
+def _page(
+    submission: Submission,
+    status: int = 200,
+    *,
+    finding_form: tuple[int, FindingForm] | None = None,
+    status_form: StatusForm | None = None,
+    error: str | None = None,
+) -> tuple[str, int]:
     """Render the submission page: page images with evidence boxes, findings, verdict and status forms."""
     holder = locks.holder(submission)
     findings = sorted(submission.findings, key=lambda f: (not f.fails, f.position))
     decisions = db.session.execute(
-        db.select(SubmissionReview, User.email).outerjoin(User, User.id == SubmissionReview.user_id)
-        .where(SubmissionReview.submission_id == submission.id).order_by(SubmissionReview.at)
+        db.select(SubmissionReview, User.email)
+        .outerjoin(User, User.id == SubmissionReview.user_id)
+        .where(SubmissionReview.submission_id == submission.id)
+        .order_by(SubmissionReview.at)
     ).all()
-    reviewer_emails = dict(db.session.execute(
-        db.select(User.id, User.email).where(User.id.in_(
-            db.select(FindingReview.user_id).join(Finding).where(Finding.submission_id == submission.id)))
-    ).all())
+    reviewer_emails = dict(
+        db.session.execute(
+            db.select(User.id, User.email).where(
+                User.id.in_(
+                    db.select(FindingReview.user_id)
+                    .join(Finding)
+                    .where(Finding.submission_id == submission.id)
+                )
+            )
+        ).all()
+    )
     disputed_by = _disputed_by(submission)
     la = local_authorities().get(submission.local_authority or "")
     return render_template(
-        "review/submission.html", submission=submission, findings=findings, rule_info=rule_info,
-        forms=_finding_forms(submission, finding_form), status_form=status_form or StatusForm(formdata=None),
-        button=ButtonForm(), holder=holder, mine=holder is not None and holder.id == current_user.id,
-        expires=locks.expires(submission), decisions=decisions, reviewer_emails=reviewer_emails,
-        disputed_by=disputed_by, may_resolve=disputed_by != current_user.id, la=la,
-        phase=PHASES.get(submission.phase or ""), term=census_term(submission.form_month or submission.form_date),
-        labels=STATUS_LABELS, rejections=REJECTIONS, error=error,
+        "review/submission.html",
+        submission=submission,
+        findings=findings,
+        rule_info=rule_info,
+        forms=_finding_forms(submission, finding_form),
+        status_form=status_form or StatusForm(formdata=None),
+        button=ButtonForm(),
+        holder=holder,
+        mine=holder is not None and holder.id == current_user.id,
+        expires=locks.expires(submission),
+        decisions=decisions,
+        reviewer_emails=reviewer_emails,
+        disputed_by=disputed_by,
+        may_resolve=disputed_by != current_user.id,
+        la=la,
+        phase=PHASES.get(submission.phase or ""),
+        term=census_term(submission.form_month or submission.form_date),
+        labels=STATUS_LABELS,
+        rejections=REJECTIONS,
+        error=error,
     ), status
 
 
@@ -123,9 +199,12 @@ def _disputed_by(submission: Submission) -> int | None:
     if submission.review_status != ReviewStatus.DISPUTED:
         return None
     return db.session.execute(
-        db.select(SubmissionReview.user_id).where(SubmissionReview.submission_id == submission.id,
-                                                  SubmissionReview.status == ReviewStatus.DISPUTED)
-        .order_by(SubmissionReview.at.desc(), SubmissionReview.id.desc()).limit(1)
+        db.select(SubmissionReview.user_id)
+        .where(
+            SubmissionReview.submission_id == submission.id, SubmissionReview.status == ReviewStatus.DISPUTED
+        )
+        .order_by(SubmissionReview.at.desc(), SubmissionReview.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
 
 
@@ -138,8 +217,12 @@ def submission(submission_id: int) -> Any:
         return render_template("review/reason.html", submission=item, form=ReasonForm(formdata=None))
     locks.acquire(item, _me())
     reason = session.pop("review_reason", None)
-    access.record("view", submission_id=item.id, reason=reason,
-                  detail=None if reason else "reason given earlier in this session")
+    access.record(
+        "view",
+        submission_id=item.id,
+        reason=reason,
+        detail=None if reason else "reason given earlier in this session",
+    )
     db.session.commit()
     response = Response(_page(item)[0])
     response.headers["Cache-Control"] = "no-store"
@@ -154,7 +237,7 @@ def reason(submission_id: int) -> Any:
     form = ReasonForm()
     if not form.validate_on_submit():
         return render_template("review/reason.html", submission=item, form=form), 400
-    seen = [s for s in session.get(SEEN_KEY, []) if s != item.id][-(SEEN_MAX - 1):]
+    seen = [s for s in session.get(SEEN_KEY, []) if s != item.id][-(SEEN_MAX - 1) :]
     session[SEEN_KEY] = seen + [item.id]
     session["review_reason"] = form.reason()
     return redirect(url_for("review.submission", submission_id=item.id), code=303)
@@ -172,7 +255,9 @@ def _require_lock(item: Submission) -> Response | None:
         return None
     holder = locks.holder(item)
     who = holder.email if holder else "another reviewer"
-    return Response(_page(item, error=f"{who} is reviewing this submission; wait until they finish.")[0], status=409)
+    return Response(
+        _page(item, error=f"{who} is reviewing this submission; wait until they finish.")[0], status=409
+    )
 
 
 @bp.get("/<int:submission_id>/pages/<int:number>.png")
@@ -211,13 +296,22 @@ def judge(submission_id: int, finding_id: int) -> Any:
     status = form.status.data
     corrected = status != finding.status
     reason = (form.reason.data or "").strip() or None
-    finding.reviews.append(FindingReview(user_id=current_user.id, status=status, reason=reason if corrected else None))
+    finding.reviews.append(
+        FindingReview(user_id=current_user.id, status=status, reason=reason if corrected else None)
+    )
     finding.reviewed_status = status
-    access.record("review", submission_id=item.id, reason=reason if corrected else None,
-                  detail=f"{finding.rule_id}: {'corrected ' + finding.status + ' to ' + status if corrected else 'confirmed ' + status}")
+    access.record(
+        "review",
+        submission_id=item.id,
+        reason=reason if corrected else None,
+        detail=f"{finding.rule_id}: "
+        + (f"corrected {finding.status} to {status}" if corrected else f"confirmed {status}"),
+    )
     db.session.commit()
     flash(f"{finding.rule_id} {'corrected' if corrected else 'confirmed'}.")
-    return redirect(url_for("review.submission", submission_id=item.id, _anchor=f"finding-{finding.id}"), code=303)
+    return redirect(
+        url_for("review.submission", submission_id=item.id, _anchor=f"finding-{finding.id}"), code=303
+    )
 
 
 @bp.post("/<int:submission_id>/status")
@@ -231,8 +325,12 @@ def set_status(submission_id: int) -> Any:
         return _page(item, 400, status_form=form)
     disputed_by = _disputed_by(item)
     if disputed_by is not None and disputed_by == current_user.id:
-        return _page(item, 403, status_form=form,
-                     error="You put this submission into dispute: a second reviewer must resolve it.")
+        return _page(
+            item,
+            403,
+            status_form=form,
+            error="You put this submission into dispute: a second reviewer must resolve it.",
+        )
     if (conflict := _require_lock(item)) is not None:
         return conflict
     status = form.status.data
@@ -243,13 +341,20 @@ def set_status(submission_id: int) -> Any:
                 finding.reviewed_status = finding.status
     rejection = form.rejection.data if status == ReviewStatus.REJECTED else None
     note = (form.note.data or "").strip() or None
-    db.session.add(SubmissionReview(submission_id=item.id, user_id=current_user.id, status=status,
-                                    reason=rejection, note=note))
+    db.session.add(
+        SubmissionReview(
+            submission_id=item.id, user_id=current_user.id, status=status, reason=rejection, note=note
+        )
+    )
     previous = item.review_status
     item.review_status = status
     locks.release(item, _me())
-    access.record("status", submission_id=item.id, reason=rejection,
-                  detail=f"{previous} to {status}" + (" (resolving a dispute)" if disputed_by else ""))
+    access.record(
+        "status",
+        submission_id=item.id,
+        reason=rejection,
+        detail=f"{previous} to {status}" + (" (resolving a dispute)" if disputed_by else ""),
+    )
     db.session.commit()
     flash(f"Submission {item.id} is now {status}.")
     return redirect(url_for("review.queue"), code=303)
@@ -265,4 +370,3 @@ def release(submission_id: int) -> Any:
         db.session.commit()
         flash(f"Submission {item.id} is free for another reviewer.")
     return redirect(url_for("review.queue"), code=303)
-
