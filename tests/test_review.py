@@ -374,3 +374,17 @@ def test_a_real_upload_reaches_the_review_with_its_evidence_boxes(
         assert f'id="box-{finding.id}"' in body
     image = client.get(f"/review/{sid}/pages/1.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
+
+
+def test_a_parent_can_still_delete_a_reviewed_submission(app: Flask, client: FlaskClient, staff: Any) -> None:
+    sid, token = make_submission(app, [("CEN-01", "missing")])
+    reviewer = app.test_client()
+    sign_in_quickly(reviewer, staff("researcher"))
+    open_with_reason(reviewer, sid)
+    assert reviewer.post(f"/review/{sid}/status", data={"status": "confirmed", "note": "fine"}).status_code == 303
+    assert client.post(f"/r/{token}/delete").status_code == 303
+    with app.app_context():
+        assert db.session.get(Submission, sid) is None
+        assert db.session.execute(db.select(SubmissionReview)).first() is None
+        assert db.session.execute(db.select(FindingReview)).first() is None
+    assert {r.action for r in log_rows(app) if r.submission_id == sid} == {"view", "status"}  # the record stays
