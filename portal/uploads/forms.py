@@ -1,6 +1,7 @@
 """The upload form: the parent's files and optional context about the form."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -9,6 +10,8 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Optional, Regexp, ValidationError
 
 from ..localities import PHASES, local_authorities
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 class UploadForm(FlaskForm):
@@ -22,7 +25,7 @@ class UploadForm(FlaskForm):
     phase = SelectField("School phase (optional)", validators=[Optional()])
     form_month = StringField(
         "Month the form was sent home (optional)",
-        validators=[Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="Please give the month as YYYY-MM.")],
+        validators=[Optional(), Regexp(MONTH, message="Please give the month as YYYY-MM.")],
     )
     consent_evidence = BooleanField("The campaign may use the redacted form as evidence")
 
@@ -35,15 +38,11 @@ class UploadForm(FlaskForm):
 
     def validate_form_month(self, field: StringField) -> None:
         """Accept months from 2016 (when the questions began) up to this month."""
-        if not field.data:
-            return
         month = self.month()
-        if month is None or month < date(2010, 1, 1) or month > date.today():
+        if month is not None and not date(2010, 1, 1) <= month <= date.today():
             raise ValidationError("Please give a month between 2010 and this month.")
 
     def month(self) -> date | None:
         """Return the form month as the first day of that month, or None."""
-        if not self.form_month.data:
-            return None
-        year, month = self.form_month.data.split("-")
-        return date(int(year), int(month), 1)
+        match = MONTH.match(self.form_month.data or "")
+        return date(int(match[1]), int(match[2]), 1) if match else None
