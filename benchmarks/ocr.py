@@ -18,7 +18,9 @@ and a 10-page scanned PDF. Each is read twice, in the same run:
 Peak memory is the largest summed RSS of the whole process tree (the command or worker and every Tesseract
 it starts), sampled from ``/proc`` every 10 ms (``ru_maxrss`` would not do: a forked child is charged with the
 benchmark's own memory before it execs). Times are the median of ``--repeat`` runs; memory is the largest.
-The machine's load average is printed first: other work on the cores slows both sides.
+The machine's load average is printed first: other work on the cores slows both sides' wall time, so the CPU
+seconds of each tree (``cpu b/e``, user + system; the engine's counted after its imports, like its time) are
+shown too, as the figure that load disturbs least.
 
 CER (character error rate) is given two ways, both whitespace-normalised, over the ground truth's length:
 ``CER`` ignores word order (words read right cost nothing wherever they are; each left-over word of the truth
@@ -35,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -76,9 +79,10 @@ class Input:
 
 @dataclass(frozen=True)
 class Measure:
-    """One process tree's run: wall seconds, peak tree RSS in bytes, output and exit code."""
+    """One process tree's run: wall and CPU seconds, peak tree RSS in bytes, output and exit code."""
 
     seconds: float
+    cpu: float
     peak: int
     stdout: str
     stderr: str
@@ -90,6 +94,7 @@ class Result:
     """One side's figures for one input."""
 
     seconds: float
+    cpu: float
     start: float  # interpreter start and imports (engine only)
     peak: int
     text: str
@@ -194,14 +199,16 @@ def measure(command: Sequence[str]) -> Measure:
 
         sampler = threading.Thread(target=sample)
         sampler.start()
+        before = _cpu(resource.RUSAGE_CHILDREN)
         returncode = process.wait()
         seconds = time.perf_counter() - started
+        cpu = _cpu(resource.RUSAGE_CHILDREN) - before
         done.set()
         sampler.join()
         out.seek(0)
         err.seek(0)
         stdout, stderr = (f.read().decode(errors="replace") for f in (out, err))
-        return Measure(seconds, peak, stdout, stderr, returncode)
+        return Measure(seconds, cpu, peak, stdout, stderr, returncode)
 
 
 def run_bare(item: Input) -> Result:
@@ -209,13 +216,13 @@ def run_bare(item: Input) -> Result:
     if item.path.suffix != ".pdf":
         m = measure(["tesseract", str(item.path), "stdout"])
         error = None if m.returncode == 0 and m.stdout.strip() else _first_line(m.stderr) or "no text"
-        return Result(m.seconds, 0.0, m.peak, m.stdout, error)
+        return Result(m.seconds, m.cpu, 0.0, m.peak, m.stdout, error)
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as folder:
         raster = measure(["pdftoppm", "-r", "300", "-gray", str(item.path), f"{folder}/page"])
         pages = sorted(Path(folder).iterdir())
         runs = [raster] + [measure(["tesseract", str(page), "stdout"]) for page in pages]
     failed = next((m for m in runs if m.returncode != 0), None)
-    return Result(sum(m.seconds for m in runs), 0.0, max(m.peak for m in runs),
+    return Result(sum(m.seconds for m in runs), sum(m.cpu for m in runs), 0.0, max(m.peak for m in runs),
                   "\n".join(m.stdout for m in runs[1:]), _first_line(failed.stderr) if failed else None)
 
 
@@ -224,9 +231,16 @@ def run_engine(item: Input) -> Result:
     m = measure([sys.executable, str(Path(__file__).resolve()), "--worker", str(item.path)])
     if m.returncode != 0:  # a crash, not an AuditError: show the exception line of the traceback
         last = m.stderr.strip().splitlines()[-1:] or ["crashed"]
-        return Result(m.seconds, 0.0, m.peak, "", last[0])
+        return Result(m.seconds, m.cpu, 0.0, m.peak, "", last[0])
     report = json.loads(m.stdout)
-    return Result(report["seconds"], m.seconds - report["seconds"], m.peak, report["text"], report["error"])
+    return Result(report["seconds"], report["cpu"], m.seconds - report["seconds"], m.peak, report["text"],
+                  report["error"])
+
+
+def _cpu(who: int) -> float:
+    """Return the user and system CPU seconds used so far by who (RUSAGE_SELF or RUSAGE_CHILDREN)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _first_line(text: str) -> str:
@@ -243,6 +257,7 @@ def worker(path: str) -> None:
     from portal.audit.ocr import TesseractEngine
 
     started = time.perf_counter()
+    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
     engine = TesseractEngine()
 
     def read(item: tuple[int, ingest.SourcePage]) -> Page:
@@ -258,7 +273,8 @@ def worker(path: str) -> None:
         result = {"text": "\n".join(line.text for page in pages for line in text.lines(page)), "error": None}
     except AuditError as e:
         result = {"text": "", "error": e.code}
-    print(json.dumps({**result, "seconds": time.perf_counter() - started}))
+    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu
+    print(json.dumps({**result, "seconds": time.perf_counter() - started, "cpu": cpu}))
 
 
 def cer(truth: str, read: str) -> float:
@@ -325,8 +341,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         inputs = generate(folder, args.only)
-        header = (f"{'input':<26} {'bare s':>7} {'engine s':>9} {'+start':>7} {'×bare':>6} {'bare MB':>8} "
-                  f"{'eng MB':>7} {'bare CER':>9} {'eng CER':>8} {'ordered b/e':>13}  targets (issue #3)")
+        header = (f"{'input':<26} {'bare s':>7} {'engine s':>9} {'+start':>7} {'×bare':>6} {'cpu b/e':>11} "
+                  f"{'bare MB':>8} {'eng MB':>7} {'bare CER':>9} {'eng CER':>8} {'ordered b/e':>13}  "
+                  "targets (issue #3)")
         load = os.getloadavg()[0]
         print(f"{os.cpu_count()} cores, load average {load:.1f}; {args.repeat} run(s) per side, median time, "
               "largest memory")
@@ -344,7 +361,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 missed += not ok
                 checks.append(f"{label} {'ok' if ok else 'MISSED'}")
             print(f"{item.label:<26} {bare.seconds:>7.2f} {engine.seconds:>9.2f} {engine.start:>7.2f} "
-                  f"{engine.seconds / bare.seconds:>6.2f} {bare.peak / MB:>8.0f} {engine.peak / MB:>7.0f} "
+                  f"{engine.seconds / bare.seconds:>6.2f} {f'{bare.cpu:.1f}/{engine.cpu:.1f}':>11} "
+                  f"{bare.peak / MB:>8.0f} {engine.peak / MB:>7.0f} "
                   f"{cer_bare:>9.1%} {cer_engine:>8.1%} {ordered:>13}  {', '.join(checks) or '-'}")
             for side, result in (("bare", bare), ("engine", engine)):
                 if result.error:
@@ -358,8 +376,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _summary(runs: list[Result]) -> Result:
     """Return the first run's text with the median time and largest memory of all runs."""
     first = runs[0]
-    return Result(statistics.median(r.seconds for r in runs), statistics.median(r.start for r in runs),
-                  max(r.peak for r in runs), first.text, first.error)
+    return Result(statistics.median(r.seconds for r in runs), statistics.median(r.cpu for r in runs),
+                  statistics.median(r.start for r in runs), max(r.peak for r in runs), first.text,
+                  first.error)
 
 
 if __name__ == "__main__":
