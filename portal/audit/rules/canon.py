@@ -12,7 +12,8 @@ from functools import lru_cache
 
 # Check-box marks and the shapes Tesseract reads for empty boxes: never words of the form's wording.
 BOX_GLYPHS = frozenset("☐☑☒□■▢◻◼▪▫✓✔✗✘√✅❏❑❒○●◯◻︎")
-_BOX_WORDS = frozenset({"o", "0", "[]", "[", "]", "()", "(_)", "|_|", "lj", "lc", "oo", "[j", "[1", "[]."})
+_BOX_WORDS = frozenset({"o", "0", "x", "[", "]", "lj", "lc", "oo", "[j", "[1"})
+_BOX_SHAPE = re.compile(r"^[\[(|{][ _xv/\\✓✔✗✘-]?[\])|}]\.?$")  # [] [_] [x] (_) |_| {}
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "´": "'", "ʼ": "'", "“": '"', "”": '"',
                          "„": '"', "–": "-", "—": "-", "―": "-", "‐": "-", "‑": "-", "−": "-", "ﬁ": "fi",
                          "ﬂ": "fl", "ﬀ": "ff", "¦": "|"})
@@ -43,7 +44,8 @@ def skeleton(word: str) -> str:
 def is_box(raw: str) -> bool:
     """Say whether an OCR word is a check-box mark rather than wording."""
     stripped = raw.strip()
-    return bool(stripped) and (all(c in BOX_GLYPHS for c in stripped) or stripped.lower() in _BOX_WORDS)
+    return bool(stripped) and (all(c in BOX_GLYPHS for c in stripped) or stripped.lower() in _BOX_WORDS
+                               or bool(_BOX_SHAPE.match(stripped.lower())))
 
 
 @lru_cache(maxsize=65536)

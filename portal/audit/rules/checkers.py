@@ -17,6 +17,7 @@ from .patterns import Term
 
 FUZZY_CERTAINTY = 0.85  # a phrasing matched only after repairing an OCR-damaged word
 REACH_CERTAINTY = 0.9  # the topic was named in an earlier sentence or the question above
+QUOTE_REACH = 3  # units: a topic this close is quoted with the evidence; farther, the evidence stands alone
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Checker(ABC):
         if match is None:
             return Finding(self.rule.id, "missing" if requirement else "clear",
                            confidence=round(doc.ocr_confidence(), 3))
-        first, last = min(match.first, match.last), max(match.first, match.last)
+        first, last = match.first, match.last
         span, box = doc.span(first, last)
         confidence = round(match.certainty * doc.confidence(first, last), 3)
         return Finding(self.rule.id, "present" if requirement else "violation", span=span, box=box,
@@ -88,7 +89,7 @@ class Checker(ABC):
         unit = doc.units[hit.unit]
         if clause.negation and doc.negated(hit):
             return None
-        first = hit.unit
+        first = last = hit.unit
         for term in clause.with_:
             if doc.affirmed(term, hit.unit, clause.negation):
                 continue
@@ -97,13 +98,16 @@ class Checker(ABC):
             first = unit.lead  # the evidence starts at the line that introduced this list item
         if clause.unless is not None and doc.affirmed(clause.unless, hit.unit, True, hit.clause):
             return None
+        reached = False
         if clause.about is not None:
             found = self.topic(doc, clause, hit)
             if found is None:
                 return None
-            first = min(first, found) if found < hit.unit else max(first, found)
-        certainty = (FUZZY_CERTAINTY if hit.fuzzy else 1.0) * (REACH_CERTAINTY if first != hit.unit else 1.0)
-        return Match(first, hit.unit, clause.label, certainty)
+            reached = found != hit.unit
+            if abs(found - hit.unit) <= QUOTE_REACH:  # quote the topic too when it is printed close by
+                first, last = min(first, found), max(last, found)
+        certainty = (FUZZY_CERTAINTY if hit.fuzzy else 1.0) * (REACH_CERTAINTY if reached else 1.0)
+        return Match(first, last, clause.label, certainty)
 
     def topic(self, doc: Document, clause: Clause, hit: Hit) -> int | None:
         """Return the unit naming the clause's topic for this hit, or None when it is absent or a rival's."""
@@ -127,7 +131,10 @@ class Checker(ABC):
         if unit.lead is not None and unit.lead not in around:
             around.insert(0, unit.lead)
         if unit.field:
-            around += list(range(hit.unit + 1, hit.unit + clause.ahead + 1))
+            # a form line belongs first to the label on its left in the same printed row, wherever the OCR
+            # put that label in reading order (labels and options are often read column by column)
+            ahead = list(range(hit.unit + 1, hit.unit + clause.ahead + 1))
+            around = doc.row_before(hit.unit) + around + ahead
         for u in around:
             if not 0 <= u < len(doc.units) or doc.units[u].page != unit.page:
                 continue

@@ -34,6 +34,7 @@ _ACADEMIC = re.compile(r"\b(20\d{2})\s*[/-]\s*(\d{2}|20\d{2})\b")
 _TERMS = {"autumn": 9, "spring": 1, "summer": 4}
 _EXCLUDE = re.compile(r"birth|\bd\.?o\.?b\b|\bborn\b|expir|next review|review date|valid until|"
                       r"due for review|\bsign(?:ed|ature)?\b|\bage[ds]?\b")
+_BESIDE = re.compile(r"\bsign(?:ed|ature)?\b|date of birth|\bd\.?o\.?b\b")
 _DATING = re.compile(r"\b(dated|date of issue|issued|updated|last updated|reviewed|last reviewed|published|"
                      r"version|effective|approved|adopted|written)\b")
 _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b")
@@ -47,7 +48,10 @@ def printed_date(units: list[Unit], heights: dict[int, int]) -> date | None:
     medium: list[date] = []
     weak: list[date] = []
     first_page = min((u.page for u in units), default=1)
-    for unit in units:
+    for n, unit in enumerate(units):
+        around = " ".join(u.raw for u in units[max(0, n - 1):n + 2])
+        if _BESIDE.search(around):
+            continue  # a date of birth, or the date a parent writes by their signature
         text = _DIGITISH.sub(lambda m: m.group().replace("o", "0").replace("O", "0")
                              .replace("l", "1").replace("I", "1").replace("|", "1")
                              if any(c.isdigit() for c in m.group()) else m.group(), unit.raw)

@@ -193,6 +193,14 @@ class Document:
         return [h for h in self.in_unit(term, u)
                 if (clause is None or h.clause == clause) and not (negation and self.negated(h))]
 
+    def row_before(self, u: int) -> list[int]:
+        """Return the units printed on the same row as unit ``u`` and to its left, nearest first."""
+        unit = self.units[u]
+        top, bottom = unit.box[1], unit.box[3]
+        row = [v for v in self.units if v.page == unit.page and v.index != u and v.box[2] <= unit.box[0] + 5
+               and min(bottom, v.box[3]) - max(top, v.box[1]) > 0.5 * min(bottom - top, v.box[3] - v.box[1])]
+        return [v.index for v in sorted(row, key=lambda v: -v.box[2])]
+
     def span(self, first: int, last: int) -> tuple[Span, Box]:
         """Return the span and box of units ``first``..``last`` (clipped to the first unit's page)."""
         units = [u for u in self.units[first:last + 1] if u.page == self.units[first].page]

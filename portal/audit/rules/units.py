@@ -206,7 +206,7 @@ def _unit(page: Page, sentence: list[tuple[int, bool]], index: int, spell: Spell
     first_line = page.words[indices[0]].line_key
     single = all(page.words[i].line_key == first_line for i in indices)
     text = " ".join(raws)
-    form = single and (_form_words(raws) or (len(raws) <= 10 and not _END.search(raws[-1])))
+    form = single and (_form_words(raws) or (len(raws) <= 16 and not _END.search(raws[-1])))
     return Unit(index=index, page=page.number, start=indices[0], end=indices[-1] + 1, raw=fold(text),
                 canon=" ".join(tokens), field=form, box=union([page.words[i].box for i in indices]),
                 offsets=tuple(offsets), words=tuple(words), clauses=tuple(clauses), stops=tuple(stops),
