@@ -1,4 +1,4 @@
-"""Statistical disclosure control: hide small counts, and enough others that no hidden count can be worked out.
+"""Statistical disclosure control: hide small counts, and enough others that none can be worked out.
 
 A published table is a set of cells (counts) tied together by equations ``total = sum(members)``: row totals,
 column totals, a region's total over its local authorities. Protection has two steps:
@@ -6,9 +6,9 @@ column totals, a region's total over its local authorities. Protection has two s
 1. **Primary suppression** hides every count from 1 to ``threshold - 1``. Zeros are published: a zero says
    that no form in a group did something, which points at nobody, and hiding zeros would only make them
    derivable again (hidden cells that sum to a published 0 must all be 0).
-2. **Secondary suppression** hides more cells until no hidden cell can be worked out from what is shown:
-   while an equation has exactly one hidden cell, the smallest shown non-zero member of that equation is hidden
-   too (the standard heuristic: it loses the least information); then an exact check solves the whole linear
+2. **Secondary suppression** hides more cells until no hidden cell can be worked out from what is shown: while
+   an equation has exactly one hidden cell, the smallest shown non-zero member of that equation is hidden too
+   (the standard heuristic: it loses the least information); then an exact check solves the whole linear
    system (every equation, across tables) and hides a partner for any hidden cell it still pins down, and the
    loop runs again until nothing changes.
 
@@ -16,18 +16,16 @@ Cells whose fate another published table already decided are passed in ``fixed``
 the same number is never hidden in one table and shown in another.
 
 The guarantee is against exact derivation (by linear algebra, and by non-negativity when hidden members of a
-published total must sum to zero). As with any cell suppression, a reader can still bound a hidden cell between
-zero and the sum it shares with its partners.
+published total must sum to zero). As with any cell suppression, a reader can still bound a hidden cell
+between zero and the sum it shares with its partners.
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
-
-K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -49,11 +47,11 @@ def primary(value: int, threshold: int) -> bool:
 
 
 def protect(
-    values: Mapping[K, int],
+    values: Mapping[Hashable, int],
     equations: Iterable[Equation],
     threshold: int,
-    fixed: Mapping[K, bool] | None = None,
-) -> set[K]:
+    fixed: Mapping[Hashable, bool] | None = None,
+) -> set[Hashable]:
     """Return the cells to hide so that no count below ``threshold`` is shown or can be worked out.
 
     ``values`` holds every cell (non-negative counts); ``equations`` tie them together; ``fixed`` maps cells
@@ -66,7 +64,9 @@ def protect(
             if cell not in values:
                 raise KeyError(f"equation cell {cell!r} has no value")
     order = {cell: i for i, cell in enumerate(values)}
-    hidden: set[K] = {c for c, v in values.items() if (fixed[c] if c in fixed else primary(v, threshold))}
+    hidden: set[Hashable] = {
+        c for c, v in values.items() if (fixed[c] if c in fixed else primary(v, threshold))
+    }
     by_cell: dict[Hashable, list[Equation]] = {}
     for e in eqs:
         for cell in e.cells:
@@ -103,8 +103,9 @@ def _close(eqs: list[Equation], values: Mapping, hidden: set, partner: object) -
             unknown = [c for c in e.cells if c in hidden]
             members_hidden = [c for c in e.members if c in hidden]
             lone = len(unknown) == 1
-            zero_sum = (e.total not in hidden and members_hidden
-                        and sum(values[c] for c in members_hidden) == 0)
+            zero_sum = (
+                e.total not in hidden and members_hidden and sum(values[c] for c in members_hidden) == 0
+            )
             if not (lone or zero_sum):
                 continue
             if zero_sum:
@@ -171,6 +172,6 @@ def share(numerator: int | None, denominator: int | None) -> float | None:
     return numerator / denominator
 
 
-def publish(values: Mapping[K, int], hidden: set[K]) -> dict[K, int | None]:
+def publish(values: Mapping[Hashable, int], hidden: set[Hashable]) -> dict[Hashable, int | None]:
     """Return the values as published: None for every hidden cell."""
     return {c: (None if c in hidden else v) for c, v in values.items()}

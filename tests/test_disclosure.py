@@ -1,4 +1,5 @@
-"""Cell suppression: nothing below the threshold is shown, and no hidden cell can be worked out from the rest."""
+"""Cell suppression: nothing below the threshold is shown, and no hidden cell can be worked out."""
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
@@ -56,7 +57,7 @@ def derivable(values: dict[Hashable, int], eqs: Iterable[Equation], hidden: set[
         for i in range(len(matrix)):
             if i != r and matrix[i][c] != 0:
                 f = matrix[i][c]
-                matrix[i] = [a - f * b for a, b in zip(matrix[i], matrix[r])]
+                matrix[i] = [a - f * b for a, b in zip(matrix[i], matrix[r], strict=True)]
         pivots.append(c)
         r += 1
     found = set()
@@ -76,7 +77,8 @@ tables = st.integers(1, 6).flatmap(
     lambda rows: st.integers(1, 5).flatmap(
         lambda cols: st.lists(
             st.lists(st.one_of(st.integers(0, 6), st.integers(0, 60)), min_size=cols, max_size=cols),
-            min_size=rows, max_size=rows,
+            min_size=rows,
+            max_size=rows,
         )
     )
 )
@@ -92,16 +94,19 @@ def test_no_small_cell_is_shown_and_none_is_derivable(table: list[list[int]]) ->
     assert derivable(values, eqs, hidden) == set()
 
 
-@pytest.mark.parametrize(("table", "expected_hidden"), [
-    # nothing small: nothing hidden
-    ([[10, 20], [30, 40]], set()),
-    # one small cell: its row and column partners, and the cell that closes the rectangle
-    ([[3, 20], [30, 40]], {(0, 0), (0, 1), (1, 0), (1, 1)}),
-    # two small cells in one row protect each other in that row; their columns need partners too
-    ([[2, 3, 50], [10, 12, 60]], {(0, 0), (0, 1), (1, 0), (1, 1)}),
-    # zeros are shown and never chosen as partners when a non-zero cell will do
-    ([[0, 2, 30], [0, 40, 50], [0, 60, 70]], {(0, 1), (0, 2), (1, 1), (1, 2)}),
-])
+@pytest.mark.parametrize(
+    ("table", "expected_hidden"),
+    [
+        # nothing small: nothing hidden
+        ([[10, 20], [30, 40]], set()),
+        # one small cell: its row and column partners, and the cell that closes the rectangle
+        ([[3, 20], [30, 40]], {(0, 0), (0, 1), (1, 0), (1, 1)}),
+        # two small cells in one row protect each other in that row; their columns need partners too
+        ([[2, 3, 50], [10, 12, 60]], {(0, 0), (0, 1), (1, 0), (1, 1)}),
+        # zeros are shown and never chosen as partners when a non-zero cell will do
+        ([[0, 2, 30], [0, 40, 50], [0, 60, 70]], {(0, 1), (0, 2), (1, 1), (1, 2)}),
+    ],
+)
 def test_examples(table: list[list[int]], expected_hidden: set[tuple[int, int]]) -> None:
     values, eqs = grid(table)
     hidden = protect(values, eqs, T)
@@ -128,8 +133,11 @@ def test_fixed_cells_keep_their_state_and_are_protected_too() -> None:
 def test_nested_tables_hide_a_partner_in_the_parent_group() -> None:
     # London = Camden + Hackney is published; Camden's 3 forms need a partner inside London, not elsewhere
     values = {"all": 60, "london": 20, "north": 40, "camden": 3, "hackney": 17, "leeds": 40}
-    eqs = [Equation("all", ("london", "north")), Equation("london", ("camden", "hackney")),
-           Equation("north", ("leeds",))]
+    eqs = [
+        Equation("all", ("london", "north")),
+        Equation("london", ("camden", "hackney")),
+        Equation("north", ("leeds",)),
+    ]
     hidden = protect(values, eqs, T)
     assert hidden == {"camden", "hackney"}
     assert derivable(values, eqs, hidden) == set()
@@ -140,9 +148,16 @@ def test_an_equation_with_an_unknown_cell_is_an_error() -> None:
         protect({"a": 1}, [Equation("a", ("b",))], T)
 
 
-@pytest.mark.parametrize(("numerator", "denominator", "expected"), [
-    (3, 6, 0.5), (None, 6, None), (3, None, None), (0, 0, None), (0, 10, 0.0),
-])
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "expected"),
+    [
+        (3, 6, 0.5),
+        (None, 6, None),
+        (3, None, None),
+        (0, 0, None),
+        (0, 10, 0.0),
+    ],
+)
 def test_share_is_hidden_with_its_numerator_or_denominator(
     numerator: int | None, denominator: int | None, expected: float | None
 ) -> None:

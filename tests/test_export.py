@@ -1,4 +1,5 @@
 """The evidence export: valid against its schema, no personal data, no small groups, streamed, logged."""
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,15 @@ from portal.reports import export, stats
 from tests.support.reportdata import Form, copy_into_current, seed_database
 
 K = 5
-CONTEXT = ("local_authority_code", "local_authority", "region", "phase", "census_term", "academic_year", "form_month")
+CONTEXT = (
+    "local_authority_code",
+    "local_authority",
+    "region",
+    "phase",
+    "census_term",
+    "academic_year",
+    "form_month",
+)
 
 
 @pytest.fixture
@@ -88,7 +97,9 @@ def test_csv_and_json_hold_the_same_rows(app: Flask, dataset: list[Form], out: P
     assert len(rows) == sum(f.review_status == "confirmed" for f in dataset) * 29
 
 
-def test_no_personal_data_and_no_internal_ids_in_any_export(app: Flask, dataset: list[Form], tmp_path: Path) -> None:
+def test_no_personal_data_and_no_internal_ids_in_any_export(
+    app: Flask, dataset: list[Form], tmp_path: Path
+) -> None:
     for fmt in export.FORMATS:
         assert run_export(app, fmt, tmp_path / "out" / fmt).exit_code == 0
     text = "\n".join(p.read_text() for p in (tmp_path / "out").rglob("*.*"))
@@ -111,7 +122,9 @@ def test_pseudonyms_do_not_link_two_exports(app: Flask, dataset: list[Form], tmp
     assert len(first) == len(second) and first.isdisjoint(second)
 
 
-def test_every_released_context_is_shared_by_at_least_k_forms(app: Flask, dataset: list[Form], out: Path) -> None:
+def test_every_released_context_is_shared_by_at_least_k_forms(
+    app: Flask, dataset: list[Form], out: Path
+) -> None:
     run_export(app, "csv", out)
     contexts = {r["form"]: tuple(r[c] for c in CONTEXT) for r in read_csv(out / "findings.csv")}
     sizes = Counter(contexts.values())
@@ -123,51 +136,104 @@ def test_every_released_context_is_shared_by_at_least_k_forms(app: Flask, datase
         report = stats.build()
     shown = {r.label for b in report.breakdowns for r in b.rows if r.forms is not None}
     released = {v for c in sizes for v in (c[1], c[2], c[4], c[5])} - {""}
-    phases = {r.key for b in report.breakdowns if b.dimension == "phase" for r in b.rows if r.forms is not None}
+    phases = {
+        r.key for b in report.breakdowns if b.dimension == "phase" for r in b.rows if r.forms is not None
+    }
     assert released - shown <= phases  # phases appear by key in the export, by name in the report
     assert {c[3] for c in sizes} - {""} <= phases
 
 
-@pytest.mark.parametrize(("counts", "expected"), [
-    # big enough everywhere: everything is released
-    ({("202", "primary", 2016, 10): 5}, {("202", "primary", 2016, 10): ("202", "London", "primary", "Autumn 2016/17", "2016/17", "2016-10")}),
-    # Camden's lone November form loses its month and joins October's; Southwark is hidden in the reports,
-    # and a lone form in it is released with nothing that a table does not show for at least K forms
-    ({("202", "primary", 2016, 10): 4, ("202", "primary", 2016, 11): 1, ("210", "primary", 2016, 10): 1},
-     {("202", "primary", 2016, 10): ("202", "London", "primary", "Autumn 2016/17", "2016/17", None),
-      ("202", "primary", 2016, 11): ("202", "London", "primary", "Autumn 2016/17", "2016/17", None),
-      ("210", "primary", 2016, 10): (None,) * 6}),
-    # too few forms in all: nothing is released
-    ({("202", "primary", 2016, 10): 2}, {("202", "primary", 2016, 10): (None,) * 6}),
-])
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        # big enough everywhere: everything is released
+        (
+            {("202", "primary", 2016, 10): 5},
+            {
+                ("202", "primary", 2016, 10): (
+                    "202",
+                    "London",
+                    "primary",
+                    "Autumn 2016/17",
+                    "2016/17",
+                    "2016-10",
+                )
+            },
+        ),
+        # Camden's lone November form loses its month and joins October's; Southwark is hidden in the reports,
+        # and a lone form in it is released with nothing that a table does not show for at least K forms
+        (
+            {
+                ("202", "primary", 2016, 10): 4,
+                ("202", "primary", 2016, 11): 1,
+                ("210", "primary", 2016, 10): 1,
+            },
+            {
+                ("202", "primary", 2016, 10): ("202", "London", "primary", "Autumn 2016/17", "2016/17", None),
+                ("202", "primary", 2016, 11): ("202", "London", "primary", "Autumn 2016/17", "2016/17", None),
+                ("210", "primary", 2016, 10): (None,) * 6,
+            },
+        ),
+        # too few forms in all: nothing is released
+        ({("202", "primary", 2016, 10): 2}, {("202", "primary", 2016, 10): (None,) * 6}),
+    ],
+)
 def test_generalise(app: Flask, counts: dict[Any, int], expected: dict[Any, tuple[Any, ...]]) -> None:
-    shown = {"region": {"London"}, "local_authority": {"202"}, "phase": {"primary"}, "term": {"Autumn 2016/17"},
-             "year": {"2016/17"}}
+    shown = {
+        "region": {"London"},
+        "local_authority": {"202"},
+        "phase": {"primary"},
+        "term": {"Autumn 2016/17"},
+        "year": {"2016/17"},
+    }
     with app.app_context():
         assert export.generalise(Counter(counts), K, shown) == expected
 
 
 def test_a_group_the_reports_hide_is_never_named(app: Flask) -> None:
     counts = Counter({("202", "primary", 2016, 10): 10, ("210", "secondary", 2017, 5): 10})
-    shown = {"region": {"London"}, "local_authority": {"202"}, "phase": {"primary"}, "term": {"Autumn 2016/17"},
-             "year": {"2016/17"}}
+    shown = {
+        "region": {"London"},
+        "local_authority": {"202"},
+        "phase": {"primary"},
+        "term": {"Autumn 2016/17"},
+        "year": {"2016/17"},
+    }
     with app.app_context():
         released = export.generalise(counts, K, shown)
-    assert released[("202", "primary", 2016, 10)] == ("202", "London", "primary", "Autumn 2016/17", "2016/17", "2016-10")
+    assert released[("202", "primary", 2016, 10)] == (
+        "202",
+        "London",
+        "primary",
+        "Autumn 2016/17",
+        "2016/17",
+        "2016-10",
+    )
     assert released[("210", "secondary", 2017, 5)] == (None, "London", None, None, "2016/17", None)
 
 
-@pytest.mark.parametrize(("evidence", "published", "withheld"), [
-    ("We share data with the Department for Education.", "We share data with the Department for Education.", False),
-    ("Contact [NAME] at the office.", None, True),
-    ("Write to dpo@school.example.", None, True),
-    ("Ring 020 7946 0018.", None, True),
-    ("Return it to 12 Acacia Avenue by Friday.", None, True),
-    ("Our office, LS1 4AP, is open daily.", None, True),
-    ("Under section 537A of the Education Act 1996.", "Under section 537A of the Education Act 1996.", False),
-    (None, None, False),
-    ("  spaced\n  out  ", "spaced out", False),
-])
+@pytest.mark.parametrize(
+    ("evidence", "published", "withheld"),
+    [
+        (
+            "We share data with the Department for Education.",
+            "We share data with the Department for Education.",
+            False,
+        ),
+        ("Contact [NAME] at the office.", None, True),
+        ("Write to dpo@school.example.", None, True),
+        ("Ring 020 7946 0018.", None, True),
+        ("Return it to 12 Acacia Avenue by Friday.", None, True),
+        ("Our office, LS1 4AP, is open daily.", None, True),
+        (
+            "Under section 537A of the Education Act 1996.",
+            "Under section 537A of the Education Act 1996.",
+            False,
+        ),
+        (None, None, False),
+        ("  spaced\n  out  ", "spaced out", False),
+    ],
+)
 def test_screen_evidence(evidence: str | None, published: str | None, withheld: bool) -> None:
     assert export.screen_evidence(evidence) == (published, withheld)
 
@@ -178,8 +244,9 @@ def test_download_roles(client: FlaskClient, login: Any, role: str, expected: in
     assert client.get("/reports/export.csv").status_code == expected
 
 
-def test_the_download_streams_and_is_recorded(app: Flask, client: FlaskClient, login: Any, dataset: list[Form],
-                                              out: Path) -> None:
+def test_the_download_streams_and_is_recorded(
+    app: Flask, client: FlaskClient, login: Any, dataset: list[Form], out: Path
+) -> None:
     user = login("campaigner")
     response = client.get("/reports/export.zip")
     assert response.status_code == 200 and response.is_streamed

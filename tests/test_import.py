@@ -1,4 +1,5 @@
 """Batch import: every file audited as an upload would be, a summary of failures, no duplicates."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,7 +30,7 @@ def pdf(*extra: str) -> bytes:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    """A folder of collected forms: two good ones (one in a subfolder), a hidden file, junk and an empty file."""
+    """A folder of collected forms: two good ones (one in a subfolder), a hidden file, junk, an empty file."""
     root = tmp_path / "collected"
     (root / "by-email").mkdir(parents=True)
     (root / "a.pdf").write_bytes(pdf())
@@ -48,18 +49,28 @@ def run(app: Flask, *args: str) -> Any:
 def imported(app: Flask) -> list[Submission]:
     """Return the imported submissions."""
     with app.app_context():
-        rows = db.session.execute(db.select(Submission).where(Submission.source == "import")
-                                  .order_by(Submission.id)).scalars().all()
+        rows = (
+            db.session.execute(
+                db.select(Submission).where(Submission.source == "import").order_by(Submission.id)
+            )
+            .scalars()
+            .all()
+        )
         for s in rows:
             db.session.expunge(s)
         return list(rows)
 
 
 def test_import_audits_every_file_of_a_folder_and_reports_what_failed(app: Flask, folder: Path) -> None:
-    result = run(app, str(folder), "--local-authority", "camden", "--form-date", "2016-10", "--phase", "primary")
+    result = run(
+        app, str(folder), "--local-authority", "camden", "--form-date", "2016-10", "--phase", "primary"
+    )
     assert result.exit_code == 3, result.output
     assert "Imported 2, already imported 0, failed 2." in result.output
-    assert f"{folder / 'notes.txt'}: " in result.output and f"{folder / 'empty.pdf'}: The file is empty." in result.output
+    assert (
+        f"{folder / 'notes.txt'}: " in result.output
+        and f"{folder / 'empty.pdf'}: The file is empty." in result.output
+    )
     assert ".DS_Store" not in result.output
     subs = imported(app)
     assert [s.status for s in subs] == [JobStatus.DONE, JobStatus.DONE]
@@ -70,7 +81,9 @@ def test_import_audits_every_file_of_a_folder_and_reports_what_failed(app: Flask
     assert subs[0].content_key != hashlib.sha256(data).hexdigest()  # never a plain hash of a child's form
     with app.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(PendingUpload)).scalar() == 0
-        findings = db.session.execute(db.select(Finding).where(Finding.submission_id == subs[0].id)).scalars().all()
+        findings = (
+            db.session.execute(db.select(Finding).where(Finding.submission_id == subs[0].id)).scalars().all()
+        )
         assert {f.rule_id for f in findings} >= {"CEN-01", "FP-05"}
     assert "nationality" in subs[0].census_items
 
@@ -88,8 +101,12 @@ def test_importing_the_same_files_again_adds_nothing(app: Flask, folder: Path, t
 def test_a_file_that_failed_before_is_tried_again(app: Flask, folder: Path) -> None:
     data = (folder / "a.pdf").read_bytes()
     with app.app_context():
-        old, _ = Submission.new(source="import", status=JobStatus.FAILED, error_code="ocr_timeout",
-                                content_key=hmac.new(b"test-only-secret", data, hashlib.sha256).hexdigest())
+        old, _ = Submission.new(
+            source="import",
+            status=JobStatus.FAILED,
+            error_code="ocr_timeout",
+            content_key=hmac.new(b"test-only-secret", data, hashlib.sha256).hexdigest(),
+        )
         db.session.add(old)
         db.session.commit()
     result = run(app, str(folder / "a.pdf"))
@@ -97,16 +114,20 @@ def test_a_file_that_failed_before_is_tried_again(app: Flask, folder: Path) -> N
     assert [s.status for s in imported(app)] == [JobStatus.DONE]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--local-authority", "Atlantis"], "no English local authority called 'Atlantis'"),
-    (["--local-authority", "hack"], "Did you mean Hackney?"),
-    (["--form-date", "2016-13"], "is not a month"),
-    (["--form-date", "10/2016"], "give it as YYYY-MM"),
-    (["--form-date", "2009-12"], "outside 2010 to this month"),
-    (["--phase", "university"], "Invalid value for '--phase'"),
-])
-def test_bad_options_are_usage_errors_and_import_nothing(app: Flask, folder: Path, args: list[str],
-                                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--local-authority", "Atlantis"], "no English local authority called 'Atlantis'"),
+        (["--local-authority", "hack"], "Did you mean Hackney?"),
+        (["--form-date", "2016-13"], "is not a month"),
+        (["--form-date", "10/2016"], "give it as YYYY-MM"),
+        (["--form-date", "2009-12"], "outside 2010 to this month"),
+        (["--phase", "university"], "Invalid value for '--phase'"),
+    ],
+)
+def test_bad_options_are_usage_errors_and_import_nothing(
+    app: Flask, folder: Path, args: list[str], message: str
+) -> None:
     result = run(app, str(folder), *args)
     assert result.exit_code == 2 and message in result.output, result.output
     assert imported(app) == []
@@ -127,7 +148,9 @@ def test_a_file_over_the_size_limit_is_not_read(app: Flask, folder: Path) -> Non
 
 
 @pytest.mark.slow
-def test_a_photographed_form_is_read_with_tesseract_and_its_original_deleted(app: Flask, tmp_path: Path) -> None:
+def test_a_photographed_form_is_read_with_tesseract_and_its_original_deleted(
+    app: Flask, tmp_path: Path
+) -> None:
     form = formgen.render_form(seed=3)
     path = tmp_path / "photo.png"
     path.write_bytes(formgen.to_bytes(form.image, "PNG"))

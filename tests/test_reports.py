@@ -1,4 +1,5 @@
-"""Reports on a generated dataset: figures correct, nothing small shown, nothing hidden derivable; pages and roles."""
+"""Reports on generated data: true figures, nothing small shown, nothing hidden derivable; pages, roles."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -43,6 +44,7 @@ def dataset(app: Flask, seeded: tuple[Path, list[Form]]) -> list[Form]:
 
 # -- the truth, counted independently of portal/reports/stats.py -------------------------------------------
 
+
 def term_of(form: Form) -> tuple[str, str]:
     """Return (census term, academic year) labels of a form, counted by hand."""
     when = form.form_month or form.form_date
@@ -50,8 +52,15 @@ def term_of(form: Form) -> tuple[str, str]:
         return "Date not known", "Date not known"
     start = when.year if when.month >= 9 else when.year - 1
     year = f"{start}/{str(start + 1)[2:]}"
-    season = {9: "Autumn", 10: "Autumn", 11: "Autumn", 12: "Autumn", 1: "Spring", 2: "Spring", 3: "Spring"}.get(
-        when.month, "Summer")
+    season = {
+        9: "Autumn",
+        10: "Autumn",
+        11: "Autumn",
+        12: "Autumn",
+        1: "Spring",
+        2: "Spring",
+        3: "Spring",
+    }.get(when.month, "Summer")
     return f"{season} {year}", year
 
 
@@ -80,8 +89,11 @@ APPLIES = {"missing", "violation", "present", "clear"}
 
 # -- what an attacker can work out from a published report -------------------------------------------------
 
-def published_system(report: stats.Report) -> tuple[dict[Hashable, int | None], list[tuple[Hashable, list[Hashable]]]]:
-    """Return every quantity of the report (shown value, or None when hidden or never shown) and its equations."""
+
+def published_system(
+    report: stats.Report,
+) -> tuple[dict[Hashable, int | None], list[tuple[Hashable, list[Hashable]]]]:
+    """Return each quantity of the report (its value, None when hidden or never shown) and the equations."""
     known: dict[Hashable, int | None] = {("N",): report.forms}
     eqs: list[tuple[Hashable, list[Hashable]]] = []
     for row in report.rules:
@@ -103,8 +115,13 @@ def published_system(report: stats.Report) -> tuple[dict[Hashable, int | None], 
             eqs += [((d, g, "A"), [(d, g, "F"), (d, g, "P")]), ((d, g, "N"), [(d, g, "A"), (d, g, "R")])]
     for b in report.breakdowns:
         d = b.dimension
-        for col, total in (("N", ("N",)), ("A", ("A", chosen)), ("F", ("F", chosen)), ("P", ("P", chosen)),
-                           ("R", ("R", chosen))):
+        for col, total in (
+            ("N", ("N",)),
+            ("A", ("A", chosen)),
+            ("F", ("F", chosen)),
+            ("P", ("P", chosen)),
+            ("R", ("R", chosen)),
+        ):
             if d not in parents:
                 eqs.append((total, [(d, row.label, col) for row in b.rows]))
                 continue
@@ -123,7 +140,9 @@ def parent_label(dimension: str, label: str) -> str:
     return by_name.get(label, "Not given")
 
 
-def determined(known: dict[Hashable, int | None], eqs: list[tuple[Hashable, list[Hashable]]]) -> set[Hashable]:
+def determined(
+    known: dict[Hashable, int | None], eqs: list[tuple[Hashable, list[Hashable]]]
+) -> set[Hashable]:
     """Return the unknown quantities the equations pin down (row reduction modulo a large prime)."""
     unknown = sorted((k for k, v in known.items() if v is None), key=repr)
     col = {k: i for i, k in enumerate(unknown)}
@@ -146,9 +165,11 @@ def determined(known: dict[Hashable, int | None], eqs: list[tuple[Hashable, list
         for i in range(len(rows)):
             if i != r and rows[i][c]:
                 f = rows[i][c]
-                rows[i] = [(a - f * b) % P for a, b in zip(rows[i], rows[r])]
+                rows[i] = [(a - f * b) % P for a, b in zip(rows[i], rows[r], strict=True)]
         r += 1
-    return {unknown[[c for c, x in enumerate(row) if x][0]] for row in rows[:r] if sum(1 for x in row if x) == 1}
+    return {
+        unknown[[c for c, x in enumerate(row) if x][0]] for row in rows[:r] if sum(1 for x in row if x) == 1
+    }
 
 
 def every_count(report: stats.Report) -> list[int | None]:
@@ -163,9 +184,12 @@ def every_count(report: stats.Report) -> list[int | None]:
 
 # -- the figures -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("unreviewed", [False, True])
 @pytest.mark.parametrize("rule", ["CEN-01", "FP-05", "CEN-05"])
-def test_every_shown_figure_is_the_true_count(app: Flask, dataset: list[Form], rule: str, unreviewed: bool) -> None:
+def test_every_shown_figure_is_the_true_count(
+    app: Flask, dataset: list[Form], rule: str, unreviewed: bool
+) -> None:
     forms = counted(dataset, unreviewed)
     with app.app_context():
         report = stats.build(rule, include_unreviewed=unreviewed)
@@ -218,7 +242,9 @@ def _truth_of_unshown(report: stats.Report, forms: list[Form], rule: str) -> dic
     for b in report.breakdowns:
         for f in forms:
             g = group_labels(f)[b.dimension]
-            out[(b.dimension, g, "P")] = out.get((b.dimension, g, "P"), 0) + (f.statuses[rule] in APPLIES - FAILS)
+            out[(b.dimension, g, "P")] = out.get((b.dimension, g, "P"), 0) + (
+                f.statuses[rule] in APPLIES - FAILS
+            )
             out[(b.dimension, g, "R")] = out.get((b.dimension, g, "R"), 0) + (f.statuses[rule] not in APPLIES)
     return out
 
@@ -234,14 +260,16 @@ def test_derivable_unshown_quantities_are_zero_or_large(app: Flask, dataset: lis
     assert [k for k in pinned if 0 < truth[k] < K] == []
 
 
-def test_switching_rules_never_changes_the_shared_figures(app: Flask, dataset: list[Form], rule_ids: list[str]) -> None:
+def test_switching_rules_never_changes_the_shared_figures(
+    app: Flask, dataset: list[Form], rule_ids: list[str]
+) -> None:
     with app.app_context():
         reports = [stats.build(r) for r in rule_ids[:8]]
     first = reports[0]
     for report in reports[1:]:
         assert report.forms == first.forms
         assert [(r.applies, r.fails) for r in report.rules] == [(r.applies, r.fails) for r in first.rules]
-        for a, b in zip(report.breakdowns, first.breakdowns):
+        for a, b in zip(report.breakdowns, first.breakdowns, strict=True):
             assert [r.forms for r in a.rows] == [r.forms for r in b.rows], a.dimension
 
 
@@ -252,15 +280,18 @@ def test_an_empty_database_shows_nothing_to_count(app: Flask) -> None:
     assert all(r.fails == 0 and r.share is None for r in report.rules)
 
 
-@pytest.mark.parametrize(("year", "month", "term", "academic"), [
-    (2016, 9, "Autumn 2016/17", "2016/17"),
-    (2016, 12, "Autumn 2016/17", "2016/17"),
-    (2017, 1, "Spring 2016/17", "2016/17"),
-    (2017, 3, "Spring 2016/17", "2016/17"),
-    (2017, 4, "Summer 2016/17", "2016/17"),
-    (2017, 8, "Summer 2016/17", "2016/17"),
-    (1999, 10, "Autumn 1999/00", "1999/00"),
-])
+@pytest.mark.parametrize(
+    ("year", "month", "term", "academic"),
+    [
+        (2016, 9, "Autumn 2016/17", "2016/17"),
+        (2016, 12, "Autumn 2016/17", "2016/17"),
+        (2017, 1, "Spring 2016/17", "2016/17"),
+        (2017, 3, "Spring 2016/17", "2016/17"),
+        (2017, 4, "Summer 2016/17", "2016/17"),
+        (2017, 8, "Summer 2016/17", "2016/17"),
+        (1999, 10, "Autumn 1999/00", "1999/00"),
+    ],
+)
 def test_census_terms(year: int, month: int, term: str, academic: str) -> None:
     assert stats.census_term(year, month) == term
     assert stats.academic_year(year, month) == academic
@@ -268,9 +299,11 @@ def test_census_terms(year: int, month: int, term: str, academic: str) -> None:
 
 # -- the pages ---------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("role", "expected"), [("campaigner", 200), ("researcher", 200), ("admin", 200)])
-def test_staff_see_the_reports(app: Flask, client: FlaskClient, login: Any, dataset: list[Form],
-                               role: str, expected: int) -> None:
+def test_staff_see_the_reports(
+    app: Flask, client: FlaskClient, login: Any, dataset: list[Form], role: str, expected: int
+) -> None:
     login(role)
     response = client.get("/reports/")
     assert response.status_code == expected
@@ -289,8 +322,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: FlaskClient) -> None:
     assert client.get("/reports/export.csv").status_code == 302
 
 
-def test_unreviewed_forms_count_only_on_request(app: Flask, client: FlaskClient, login: Any,
-                                               dataset: list[Form]) -> None:
+def test_unreviewed_forms_count_only_on_request(
+    app: Flask, client: FlaskClient, login: Any, dataset: list[Form]
+) -> None:
     login("campaigner")
     confirmed = len(counted(dataset))
     everything = len(counted(dataset, unreviewed=True))
@@ -326,13 +360,18 @@ def test_public_statistics_are_off_until_an_admin_switches_them_on(
     assert "<svg" in body and "FP-05" in body and "[c]" in body
     assert "Download" not in body and "not yet reviewed" not in body and "Switch it" not in body
     assert f"<strong>{len(counted(dataset))}</strong>" in body
-    assert anonymous.get("/statistics?unreviewed=y").get_data(as_text=True).count(
-        f"<strong>{len(counted(dataset))}</strong>") == 1  # the public never sees unreviewed forms
+    assert (
+        anonymous.get("/statistics?unreviewed=y")
+        .get_data(as_text=True)
+        .count(f"<strong>{len(counted(dataset))}</strong>")
+        == 1
+    )  # the public never sees unreviewed forms
 
 
 @pytest.mark.parametrize(("role", "expected"), [("campaigner", 403), ("researcher", 403)])
-def test_only_admins_switch_public_statistics(app: Flask, client: FlaskClient, login: Any, role: str,
-                                             expected: int) -> None:
+def test_only_admins_switch_public_statistics(
+    app: Flask, client: FlaskClient, login: Any, role: str, expected: int
+) -> None:
     login(role)
     assert client.post("/reports/public", data={"enabled": "on"}).status_code == expected
     with app.app_context():

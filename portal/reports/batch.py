@@ -1,10 +1,11 @@
 """Batch import: audit forms the campaign already holds, exactly as if parents had uploaded them.
 
 Each file becomes a Submission (source "import") with its original as a PendingUpload, and the same audit job
-runs on it, so the original is deleted in the transaction that stores the redacted result. A file is known by a
-keyed hash of its bytes (HMAC-SHA256 under the app's SECRET_KEY), so importing it again adds nothing, and the
-database never holds a plain hash that could be matched against a copy of a child's form.
+runs on it, so the original is deleted in the transaction that stores the redacted result. A file is known by
+a keyed hash of its bytes (HMAC-SHA256 under the app's SECRET_KEY), so importing it again adds nothing, and
+the database never holds a plain hash that could be matched against a copy of a child's form.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,13 +41,14 @@ def content_key(data: bytes) -> str:
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
-    """Return every file under the given paths (folders recursively, hidden files skipped) and the paths missing."""
+    """Return every file under the paths (folders recursively, hidden files skipped) and the missing paths."""
     files: list[Path] = []
     missing: list[Outcome] = []
     for path in paths:
         if path.is_dir():
             files += sorted(
-                p for p in path.rglob("*")
+                p
+                for p in path.rglob("*")
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():
@@ -70,7 +72,7 @@ def resolve_local_authority(name: str) -> str:
 
 
 def parse_month(text: str) -> date:
-    """Return the first day of a YYYY-MM month; raise ValueError when it is not one from 2010 to this month."""
+    """Return the first day of a YYYY-MM month; raise ValueError unless it is from 2010 to this month."""
     try:
         year, month = text.split("-")
         if len(year) != 4 or len(month) != 2:
@@ -83,8 +85,14 @@ def parse_month(text: str) -> date:
     return when
 
 
-def import_file(path: Path, *, local_authority: str | None = None, phase: str | None = None,
-                form_month: date | None = None, evidence: bool = True) -> Outcome:
+def import_file(
+    path: Path,
+    *,
+    local_authority: str | None = None,
+    phase: str | None = None,
+    form_month: date | None = None,
+    evidence: bool = True,
+) -> Outcome:
     """Import and audit one file; return what became of it."""
     from .. import auditing
     from ..audit import AuditError, ingest
@@ -94,20 +102,28 @@ def import_file(path: Path, *, local_authority: str | None = None, phase: str | 
         size = path.stat().st_size
         if size > c["MAX_CONTENT_LENGTH"]:
             limit = c["MAX_CONTENT_LENGTH"] / 1024 / 1024
-            return Outcome(path, FAILED, f"The file is too large ({size / 1024 / 1024:.1f} MB; the limit is {limit:.0f} MB).")
+            return Outcome(
+                path,
+                FAILED,
+                f"The file is too large ({size / 1024 / 1024:.1f} MB; the limit is {limit:.0f} MB).",
+            )
         data = path.read_bytes()
     except OSError as e:
         return Outcome(path, FAILED, f"The file could not be read ({e.strerror or e.__class__.__name__}).")
     if not data:
         return Outcome(path, FAILED, "The file is empty.")
     key = content_key(data)
-    existing = db.session.execute(db.select(Submission).where(Submission.content_key == key)).scalar_one_or_none()
+    existing = db.session.execute(
+        db.select(Submission).where(Submission.content_key == key)
+    ).scalar_one_or_none()
     if existing is not None:
         if existing.status != JobStatus.FAILED:
             return Outcome(path, DUPLICATE, "Imported before.")
         db.session.delete(existing)  # it failed last time: try again from scratch
         db.session.commit()
-    limits = ingest.Limits(max_bytes=c["MAX_CONTENT_LENGTH"], max_pages=c["MAX_PAGES"], max_pixels=c["MAX_PIXELS"])
+    limits = ingest.Limits(
+        max_bytes=c["MAX_CONTENT_LENGTH"], max_pages=c["MAX_PAGES"], max_pixels=c["MAX_PIXELS"]
+    )
     try:
         pages = len(ingest.load(data, limits))  # as the upload form checks: nothing is stored for a bad file
     except AuditError as e:
@@ -115,7 +131,11 @@ def import_file(path: Path, *, local_authority: str | None = None, phase: str | 
     if pages > limits.max_pages:
         return Outcome(path, FAILED, f"The file has {pages} pages; the limit is {limits.max_pages}.")
     submission, _token = Submission.new(  # nobody holds the receipt of an imported form
-        source="import", content_key=key, local_authority=local_authority, phase=phase, form_month=form_month,
+        source="import",
+        content_key=key,
+        local_authority=local_authority,
+        phase=phase,
+        form_month=form_month,
         consent_evidence=evidence,
     )
     submission.originals = [PendingUpload(position=0, data=data)]

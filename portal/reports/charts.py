@@ -3,6 +3,7 @@
 Each chart is an image with a title and a description for screen readers; the page puts the same figures
 in a table beside it. Colours come from classes in portal.css, so the strict style policy holds.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -47,9 +48,14 @@ def _frame(chart_id: str, title: str, description: str, width: int, height: int,
         f'height="{height}" role="img" aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{escape(chart_id)}-t">{escape(title)}</title>'
-        f'<desc id="{escape(chart_id)}-d">{escape(description)}</desc>'
-        + "".join(body) + "</svg>"
+        f'<desc id="{escape(chart_id)}-d">{escape(description)}</desc>' + "".join(body) + "</svg>"
     )
+
+
+def _tip(bar: Bar) -> str:
+    """Return a bar's tooltip element."""
+    detail = f" — {bar.detail}" if bar.detail else ""
+    return f"<title>{escape(bar.label)}: {escape(_value_text(bar))}{escape(detail)}</title>"
 
 
 def _describe(bars: Sequence[Bar]) -> str:
@@ -73,17 +79,26 @@ def horizontal(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
     for i, bar in enumerate(bars):
         y = i * ROW
         label = bar.label if len(bar.label) <= 38 else bar.label[:36] + "…"
-        body.append(f'<text class="label" x="{LABEL - 8}" y="{y + ROW * 0.65:.1f}" text-anchor="end">'
-                    f'{escape(label)}</text>')
-        tip = f"<title>{escape(bar.label)}: {escape(_value_text(bar))}{escape(' — ' + bar.detail if bar.detail else '')}</title>"
+        body.append(
+            f'<text class="label" x="{LABEL - 8}" y="{y + ROW * 0.65:.1f}" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
+        tip = _tip(bar)
         if bar.hidden:
-            body.append(f'<rect class="bar hidden" x="{LABEL}" y="{y + 4}" width="{PLOT}" height="{ROW - 8}">{tip}</rect>')
+            body.append(
+                f'<rect class="bar hidden" x="{LABEL}" y="{y + 4}" width="{PLOT}" '
+                f'height="{ROW - 8}">{tip}</rect>'
+            )
             body.append(f'<text class="value" x="{LABEL + 6}" y="{y + ROW * 0.65:.1f}">hidden</text>')
             continue
         width = PLOT * (bar.value or 0.0)
-        body.append(f'<rect class="bar" x="{LABEL}" y="{y + 4}" width="{width:.1f}" height="{ROW - 8}">{tip}</rect>')
-        body.append(f'<text class="value" x="{LABEL + width + 6:.1f}" y="{y + ROW * 0.65:.1f}">'
-                    f'{escape(_value_text(bar))}</text>')
+        body.append(
+            f'<rect class="bar" x="{LABEL}" y="{y + 4}" width="{width:.1f}" height="{ROW - 8}">{tip}</rect>'
+        )
+        body.append(
+            f'<text class="value" x="{LABEL + width + 6:.1f}" y="{y + ROW * 0.65:.1f}">'
+            f"{escape(_value_text(bar))}</text>"
+        )
     return _frame(chart_id, title, _describe(bars), WIDTH, height, body)
 
 
@@ -96,21 +111,31 @@ def vertical(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
     body = []
     for q in range(5):
         y = base - PLOT_HEIGHT * q / 4
-        body.append(f'<line class="grid" x1="{left}" y1="{y:.0f}" x2="{width - 10}" y2="{y:.0f}"/>'
-                    f'<text class="tick" x="{left - 6}" y="{y + 4:.0f}" text-anchor="end">{q * 25}%</text>')
+        body.append(
+            f'<line class="grid" x1="{left}" y1="{y:.0f}" x2="{width - 10}" y2="{y:.0f}"/>'
+            f'<text class="tick" x="{left - 6}" y="{y + 4:.0f}" text-anchor="end">{q * 25}%</text>'
+        )
     body.append(f'<line class="axis" x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}"/>')
     for i, bar in enumerate(bars):
         x = left + i * COLUMN + 6
         w = COLUMN - 12
-        tip = f"<title>{escape(bar.label)}: {escape(_value_text(bar))}{escape(' — ' + bar.detail if bar.detail else '')}</title>"
+        tip = _tip(bar)
         if bar.hidden:
-            body.append(f'<rect class="bar hidden" x="{x}" y="{top}" width="{w}" height="{PLOT_HEIGHT}">{tip}</rect>')
+            body.append(
+                f'<rect class="bar hidden" x="{x}" y="{top}" width="{w}" height="{PLOT_HEIGHT}">{tip}</rect>'
+            )
         else:
             h = PLOT_HEIGHT * (bar.value or 0.0)
-            body.append(f'<rect class="bar" x="{x}" y="{base - h:.1f}" width="{w}" height="{h:.1f}">{tip}</rect>')
-            body.append(f'<text class="value" x="{x + w / 2:.1f}" y="{base - h - 4:.1f}" text-anchor="middle">'
-                        f'{escape(_value_text(bar))}</text>')
+            body.append(
+                f'<rect class="bar" x="{x}" y="{base - h:.1f}" width="{w}" height="{h:.1f}">{tip}</rect>'
+            )
+            body.append(
+                f'<text class="value" x="{x + w / 2:.1f}" y="{base - h - 4:.1f}" text-anchor="middle">'
+                f"{escape(_value_text(bar))}</text>"
+            )
         cx = x + w / 2
-        body.append(f'<text class="label" x="{cx:.1f}" y="{base + 14}" text-anchor="end" '
-                    f'transform="rotate(-40 {cx:.1f} {base + 14})">{escape(bar.label)}</text>')
+        body.append(
+            f'<text class="label" x="{cx:.1f}" y="{base + 14}" text-anchor="end" '
+            f'transform="rotate(-40 {cx:.1f} {base + 14})">{escape(bar.label)}</text>'
+        )
     return _frame(chart_id, title, _describe(bars), width, height, body)

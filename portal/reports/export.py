@@ -1,21 +1,23 @@
-"""The evidence export: one row per confirmed form and rule, streamed as CSV, JSON or a Frictionless Data Package.
+"""The evidence export: a row per confirmed form and rule, as CSV, JSON or a Frictionless Data Package.
 
 What an export holds, and what it leaves out on purpose:
 
-- **No internal ids.** Each form gets a pseudonym, a keyed hash of its id under a random key made for this export
-  and then forgotten: rows of one form link within one file, and to nothing else (not to another export).
+- **No internal ids.** Each form gets a pseudonym, a keyed hash of its id under a random key made for this
+  export and then forgotten: rows of one form link within one file, and to nothing else (not to another
+  export).
 - **Context generalised until no form stands out.** Local authority, region, phase, census term, academic year
-  and form month together could single out a school, and so a family. Every combination released is shared by at
-  least SUPPRESSION_THRESHOLD forms: where it is not, the form month is dropped, then the local authority (the
-  region stays), then the phase, then the term (the academic year stays), then the year, then the region.
+  and form month together could single out a school, and so a family. Every combination released is shared by
+  at least SUPPRESSION_THRESHOLD forms: where it is not, the form month is dropped, then the local authority
+  (the region stays), then the phase, then the term (the academic year stays), then the year, then the region.
   And a group whose number of forms the reports hide (a small local authority, say) is never named in the
   export, so the export and the published tables cannot be combined to work out a hidden count.
 - **Evidence only when it is the form's printed wording.** Evidence is redacted already. A sentence in which
-  redaction replaced something (a placeholder such as ``[NAME]``), or that still looks like contact details (an
-  ``@``, a long run of digits, a postcode, a street address: what redaction should have caught), was about a
-  person or a school's own details, and its remains are the riskiest text there is: it is withheld
+  redaction replaced something (a placeholder such as ``[NAME]``), or that still looks like contact details
+  (an ``@``, a long run of digits, a postcode, a street address: what redaction should have caught), was about
+  a person or a school's own details, and its remains are the riskiest text there is: it is withheld
   (``evidence_withheld`` is true) rather than published.
 """
+
 from __future__ import annotations
 
 import csv
@@ -63,32 +65,83 @@ def _fields() -> list[dict[str, Any]]:
     """Return the Table Schema fields of the export, in column order."""
     regions = sorted({la.region for la in local_authorities().values()})
     return [
-        {"name": "form", "type": "string", "constraints": {"required": True, "pattern": "[0-9a-f]{16}"},
-         "description": "Pseudonym of the form, random for each export: links a form's rows in this file only"},
-        {"name": "rule_id", "type": "string", "constraints": {"required": True, "pattern": "[A-Z]+-[0-9]{2}"},
-         "description": "Rule of the catalogue the form was checked against"},
+        {
+            "name": "form",
+            "type": "string",
+            "constraints": {"required": True, "pattern": "[0-9a-f]{16}"},
+            "description": "Pseudonym of the form, new in each export: links a form's rows in this file only",
+        },
+        {
+            "name": "rule_id",
+            "type": "string",
+            "constraints": {"required": True, "pattern": "[A-Z]+-[0-9]{2}"},
+            "description": "Rule of the catalogue the form was checked against",
+        },
         {"name": "rules_version", "type": "string", "description": "Version of the rule catalogue"},
-        {"name": "severity", "type": "string", "constraints": {"enum": list(SEVERITIES)},
-         "description": "How serious a failure of the rule is"},
-        {"name": "status", "type": "string", "constraints": {"required": True, "enum": list(STATUSES)},
-         "description": "Verdict, as confirmed or corrected by a reviewer"},
-        {"name": "fails", "type": "boolean", "trueValues": ["true"], "falseValues": ["false"],
-         "constraints": {"required": True}, "description": "The form fails the rule (missing or violation)"},
-        {"name": "evidence", "type": "string",
-         "description": "The redacted sentence of the form that satisfies or breaches the rule"},
-        {"name": "evidence_withheld", "type": "boolean", "trueValues": ["true"], "falseValues": ["false"],
-         "constraints": {"required": True},
-         "description": "Evidence existed but was withheld because redaction had touched it"},
-        {"name": "local_authority_code", "type": "string", "constraints": {"pattern": "[0-9]{3}"},
-         "description": "DfE code of the local authority, blank when not given or withheld"},
+        {
+            "name": "severity",
+            "type": "string",
+            "constraints": {"enum": list(SEVERITIES)},
+            "description": "How serious a failure of the rule is",
+        },
+        {
+            "name": "status",
+            "type": "string",
+            "constraints": {"required": True, "enum": list(STATUSES)},
+            "description": "Verdict, as confirmed or corrected by a reviewer",
+        },
+        {
+            "name": "fails",
+            "type": "boolean",
+            "trueValues": ["true"],
+            "falseValues": ["false"],
+            "constraints": {"required": True},
+            "description": "The form fails the rule (missing or violation)",
+        },
+        {
+            "name": "evidence",
+            "type": "string",
+            "description": "The redacted sentence of the form that satisfies or breaches the rule",
+        },
+        {
+            "name": "evidence_withheld",
+            "type": "boolean",
+            "trueValues": ["true"],
+            "falseValues": ["false"],
+            "constraints": {"required": True},
+            "description": "Evidence existed but was withheld because redaction had touched it",
+        },
+        {
+            "name": "local_authority_code",
+            "type": "string",
+            "constraints": {"pattern": "[0-9]{3}"},
+            "description": "DfE code of the local authority, blank when not given or withheld",
+        },
         {"name": "local_authority", "type": "string", "description": "Name of the local authority"},
-        {"name": "region", "type": "string", "constraints": {"enum": regions}, "description": "Region of England"},
-        {"name": "phase", "type": "string", "constraints": {"enum": list(PHASES)}, "description": "School phase"},
-        {"name": "census_term", "type": "string",
-         "constraints": {"pattern": "(Autumn|Spring|Summer) [0-9]{4}/[0-9]{2}"},
-         "description": "School census the form prepared for"},
-        {"name": "academic_year", "type": "string", "constraints": {"pattern": "[0-9]{4}/[0-9]{2}"},
-         "description": "Academic year (September to August) the form was sent in"},
+        {
+            "name": "region",
+            "type": "string",
+            "constraints": {"enum": regions},
+            "description": "Region of England",
+        },
+        {
+            "name": "phase",
+            "type": "string",
+            "constraints": {"enum": list(PHASES)},
+            "description": "School phase",
+        },
+        {
+            "name": "census_term",
+            "type": "string",
+            "constraints": {"pattern": "(Autumn|Spring|Summer) [0-9]{4}/[0-9]{2}"},
+            "description": "School census the form prepared for",
+        },
+        {
+            "name": "academic_year",
+            "type": "string",
+            "constraints": {"pattern": "[0-9]{4}/[0-9]{2}"},
+            "description": "Academic year (September to August) the form was sent in",
+        },
         {"name": "form_month", "type": "yearmonth", "description": "Month the form was sent home"},
     ]
 
@@ -119,10 +172,17 @@ def descriptor(created: datetime | None = None) -> dict[str, Any]:
         ),
         "created": created.replace(microsecond=0).isoformat(),
         "licenses": [LICENSE],
-        "resources": [{
-            "name": "findings", "path": RESOURCE, "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8", "schema": schema(),
-        }],
+        "resources": [
+            {
+                "name": "findings",
+                "path": RESOURCE,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": schema(),
+            }
+        ],
     }
 
 
@@ -158,7 +218,9 @@ def _context(key: stats.Key, level: int, shown: Shown | None = None) -> tuple[st
     region, phase_, academic = released("region"), released("phase"), released("year")
     authority = released("local_authority") if region else None
     term = released("term") if academic else None
-    month_text = f"{int(year):04d}-{int(month):02d}" if term and year is not None and month is not None else None
+    month_text = (
+        f"{int(year):04d}-{int(month):02d}" if term and year is not None and month is not None else None
+    )
     if level >= 1:
         month_text = None
     if level >= 2:
@@ -174,9 +236,10 @@ def _context(key: stats.Key, level: int, shown: Shown | None = None) -> tuple[st
     return authority, region, phase_, term, academic, month_text
 
 
-def generalise(counts: Counter[stats.Key], threshold: int,
-               shown: Shown | None = None) -> dict[stats.Key, tuple[str | None, ...]]:
-    """Return the released context of each form key, so every released combination holds ``threshold`` forms."""
+def generalise(
+    counts: Counter[stats.Key], threshold: int, shown: Shown | None = None
+) -> dict[stats.Key, tuple[str | None, ...]]:
+    """Return the context released for each form key: every combination released holds ``threshold`` forms."""
     level = dict.fromkeys(counts, 0)
     while True:
         sizes: Counter[tuple[str | None, ...]] = Counter()
@@ -193,8 +256,9 @@ def generalise(counts: Counter[stats.Key], threshold: int,
 
 # -- the rows ---------------------------------------------------------------------------------------------
 
+
 def rows() -> Iterator[dict[str, Any]]:
-    """Yield one export row per confirmed form and rule, with flat memory (the database is read in batches)."""
+    """Yield an export row per confirmed form and rule, with flat memory (the database is read in batches)."""
     from ..audit import rules as catalogue_module
 
     catalogue = catalogue_module.CATALOGUE
@@ -208,8 +272,17 @@ def rows() -> Iterator[dict[str, Any]]:
     key = secrets.token_bytes(32)  # forgotten after this export: pseudonyms link to nothing else
     status = func.coalesce(Finding.reviewed_status, Finding.status)
     statement = (
-        db.select(Finding.submission_id, Finding.rule_id, status, Finding.evidence, Submission.rules_version,
-                  Submission.local_authority, Submission.phase, year, month)
+        db.select(
+            Finding.submission_id,
+            Finding.rule_id,
+            status,
+            Finding.evidence,
+            Submission.rules_version,
+            Submission.local_authority,
+            Submission.phase,
+            year,
+            month,
+        )
         .join(Submission, Finding.submission_id == Submission.id)
         .where(where)
         .order_by(Finding.submission_id, Finding.position)
@@ -223,10 +296,20 @@ def rows() -> Iterator[dict[str, Any]]:
         code, region, phase_, term, academic, month_text = released[(la, phase, y, m)]
         text, withheld = screen_evidence(evidence)
         yield {
-            "form": pseudonym, "rule_id": rule_id, "rules_version": version, "severity": severity.get(rule_id),
-            "status": final, "fails": final in stats.FAILS, "evidence": text, "evidence_withheld": withheld,
-            "local_authority_code": code, "local_authority": names.get(code) if code else None,
-            "region": region, "phase": phase_, "census_term": term, "academic_year": academic,
+            "form": pseudonym,
+            "rule_id": rule_id,
+            "rules_version": version,
+            "severity": severity.get(rule_id),
+            "status": final,
+            "fails": final in stats.FAILS,
+            "evidence": text,
+            "evidence_withheld": withheld,
+            "local_authority_code": code,
+            "local_authority": names.get(code) if code else None,
+            "region": region,
+            "phase": phase_,
+            "census_term": term,
+            "academic_year": academic,
             "form_month": month_text,
         }
 

@@ -1,4 +1,5 @@
 """Forms of the reports pages: the figures' filter (GET) and the admin's public statistics switch (POST)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,6 +13,8 @@ class FilterForm(FlaskForm):
     """Which rule to break down, and whether forms not yet reviewed count too (read from the query string)."""
 
     class Meta:
+        """Form options."""
+
         csrf = False  # a GET form that changes nothing
 
     rule = SelectField("Rule to break down", validators=[Optional()])

@@ -1,4 +1,5 @@
 """The admin's switch for the public statistics page, kept in the Setting table."""
+
 from __future__ import annotations
 
 from ..extensions import db

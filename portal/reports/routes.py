@@ -1,6 +1,8 @@
 """Routes of the reports: the staff page, the export download, the public switch and the public page."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
@@ -12,8 +14,18 @@ from . import bp, charts, export, public, stats
 from .forms import FilterForm, PublicStatisticsForm
 
 MIMETYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json", "datapackage": "application/zip"}
-CHUNKS = {"csv": export.csv_chunks, "json": export.json_chunks, "datapackage": export.zip_chunks}
+CHUNKS: dict[str, Callable[[], Iterator[bytes]]] = {
+    "csv": lambda: _encoded(export.csv_chunks()),
+    "json": lambda: _encoded(export.json_chunks()),
+    "datapackage": export.zip_chunks,
+}
 DOWNLOADS = {"csv": "csv", "json": "json", "zip": "datapackage"}
+
+
+def _encoded(chunks: Iterator[str]) -> Iterator[bytes]:
+    """Encode text chunks as UTF-8 as they stream."""
+    for chunk in chunks:
+        yield chunk.encode("utf-8")
 
 
 def _page(public_page: bool) -> tuple[str, int]:
@@ -28,26 +40,41 @@ def _page(public_page: bool) -> tuple[str, int]:
     report = stats.build(rule_id, include_unreviewed=include_unreviewed)
     form.rule.data = report.rule.id
     return render_template(
-        "reports/index.html", report=report, form=form, public_page=public_page, figures=_charts(report),
-        percent=charts.percent, public_on=public.enabled(), switch=PublicStatisticsForm(),
-        can_export=not public_page and current_user.is_authenticated and current_user.role in ("campaigner", "admin"),
+        "reports/index.html",
+        report=report,
+        form=form,
+        public_page=public_page,
+        figures=_charts(report),
+        percent=charts.percent,
+        public_on=public.enabled(),
+        switch=PublicStatisticsForm(),
+        can_export=not public_page
+        and current_user.is_authenticated
+        and current_user.role in ("campaigner", "admin"),
         is_admin=not public_page and current_user.is_authenticated and current_user.role == "admin",
     ), status
 
 
 def _charts(report: stats.Report) -> dict[str, Any]:
     """Draw the report's charts."""
+
     def bars(rows: list[Any]) -> list[charts.Bar]:
-        return [charts.Bar(r.label, r.share, r.hidden, "" if r.hidden else f"{r.fails} of {r.applies} forms")
-                for r in rows]
+        return [
+            charts.Bar(r.label, r.share, r.hidden, "" if r.hidden else f"{r.fails} of {r.applies} forms")
+            for r in rows
+        ]
 
     drawn = {
-        "rules": charts.horizontal("chart-rules", "Share of forms failing each rule", [
-            charts.Bar(r.label, r.share, r.hidden, r.title) for r in report.rules
-        ]),
-        "census_items": charts.horizontal("chart-items", "Share of forms asking for each census item", [
-            charts.Bar(i.label, i.share, i.hidden) for i in report.items
-        ]),
+        "rules": charts.horizontal(
+            "chart-rules",
+            "Share of forms failing each rule",
+            [charts.Bar(r.label, r.share, r.hidden, r.title) for r in report.rules],
+        ),
+        "census_items": charts.horizontal(
+            "chart-items",
+            "Share of forms asking for each census item",
+            [charts.Bar(i.label, i.share, i.hidden) for i in report.items],
+        ),
     }
     for b in report.breakdowns:
         title = f"Share failing {report.rule.id} by {b.title.lower()}"
@@ -81,7 +108,8 @@ def download(kind: str) -> Any:
     access.record("export", detail=f"format={fmt} via=web")
     db.session.commit()
     return Response(
-        stream_with_context(CHUNKS[fmt]()), mimetype=MIMETYPES[fmt],
+        stream_with_context(CHUNKS[fmt]()),
+        mimetype=MIMETYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{export.filename(fmt)}"'},
     )
 
@@ -97,13 +125,16 @@ def switch_public() -> Any:
     public.switch(on)
     access.record("setting", detail=f"public_statistics={'on' if on else 'off'}")
     db.session.commit()
-    flash("The public statistics page is now " + ("on: anyone can see the protected figures." if on else "off."))
+    flash(
+        "The public statistics page is now " + ("on: anyone can see the protected figures." if on else "off.")
+    )
     return redirect(url_for("reports.index"), code=303)
 
 
 @bp.app_context_processor
 def public_link() -> dict[str, Any]:
     """Let the site header link to the public statistics when they are on."""
+
     def public_statistics_on() -> bool:
         try:
             return public.enabled()

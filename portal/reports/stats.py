@@ -1,4 +1,4 @@
-"""Aggregates for the reports: forms failing each rule by place, phase and census term, with small counts hidden.
+"""Aggregates for the reports: forms failing each rule by place, phase and census term, small counts hidden.
 
 Two layers of tables are protected (see portal/disclosure.py):
 
@@ -7,15 +7,17 @@ Two layers of tables are protected (see portal/disclosure.py):
 2. the chosen rule's breakdowns, protected with every cell of layer 1 fixed, so that switching rules never
    shows a number another page hides.
 """
+
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, extract, func
+from sqlalchemy import ColumnElement, Text, and_, cast, extract, func
 
 from .. import disclosure
 from ..disclosure import Equation
@@ -25,18 +27,30 @@ from ..models import Finding, JobStatus, ReviewStatus, Submission
 
 FAILS = ("missing", "violation")
 PASSES = ("present", "clear")
-#: What each column of a rule's table counts; "other" holds forms the rule does not apply to, or with no verdict
-#: for it (one column, not two: a sum of two hidden columns that is nearly always one of them would reveal it).
+#: What each column of a rule's table counts; "other" holds forms the rule does not apply to, or with no
+#: verdict for it (one column, not two: a sum of two hidden columns, one nearly always zero, would reveal it).
 COLUMNS = ("fails", "passes", "applies", "other")
 TERMS = ("Autumn", "Spring", "Summer")
 CENSUS_ITEMS = (
-    "nationality", "country_of_birth", "ethnicity", "first_language", "english_proficiency", "religion",
-    "free_school_meals", "sen", "medical", "ap_placement_reason", "passport_or_immigration",
+    "nationality",
+    "country_of_birth",
+    "ethnicity",
+    "first_language",
+    "english_proficiency",
+    "religion",
+    "free_school_meals",
+    "sen",
+    "medical",
+    "ap_placement_reason",
+    "passport_or_immigration",
 )
 ITEM_LABELS = {
-    "country_of_birth": "Country of birth", "first_language": "First language",
-    "english_proficiency": "Proficiency in English", "free_school_meals": "Free school meals",
-    "sen": "Special educational needs", "medical": "Medical needs",
+    "country_of_birth": "Country of birth",
+    "first_language": "First language",
+    "english_proficiency": "Proficiency in English",
+    "free_school_meals": "Free school meals",
+    "sen": "Special educational needs",
+    "medical": "Medical needs",
     "ap_placement_reason": "Alternative provision placement reason",
     "passport_or_immigration": "Passport or immigration status",
 }
@@ -49,11 +63,17 @@ DIMENSIONS: dict[str, str] = {
 }
 #: Dimensions nested in another: (child, parent).
 NESTED = {"local_authority": "region", "term": "year"}
-UNKNOWN = {"region": "Not given", "local_authority": "Not given", "phase": "Not given",
-           "term": "Date not known", "year": "Date not known"}
+UNKNOWN = {
+    "region": "Not given",
+    "local_authority": "Not given",
+    "phase": "Not given",
+    "term": "Date not known",
+    "year": "Date not known",
+}
 
 
 # -- census terms -----------------------------------------------------------------------------------------
+
 
 def academic_year(year: int, month: int) -> str:
     """Return the English academic year (September to August) a month falls in, as "2016/17"."""
@@ -80,6 +100,7 @@ def _term_order(label: str | None) -> tuple[Any, ...]:
 
 
 # -- selection --------------------------------------------------------------------------------------------
+
 
 def eligible(include_unreviewed: bool = False) -> ColumnElement[bool]:
     """Return the condition for submissions that count: audited and confirmed (or not yet reviewed)."""
@@ -133,6 +154,7 @@ def _order(dimension: str, groups: Iterable[str | None]) -> list[str | None]:
 
 
 # -- the published figures --------------------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -214,7 +236,8 @@ def forms_by_context(include_unreviewed: bool = False) -> Counter[Key]:
     counts: Counter[Key] = Counter()
     for la, phase, y, m, n in db.session.execute(
         db.select(Submission.local_authority, Submission.phase, year, month, func.count())
-        .where(eligible(include_unreviewed)).group_by(Submission.local_authority, Submission.phase, year, month)
+        .where(eligible(include_unreviewed))
+        .group_by(Submission.local_authority, Submission.phase, year, month)
     ):
         counts[(la, phase, y, m)] += n
     return counts
@@ -242,13 +265,17 @@ def _layer_one(include_unreviewed: bool, threshold: int) -> _LayerOne:
     status = func.coalesce(Finding.reviewed_status, Finding.status)
     by_rule: dict[str, Counter[str]] = {}
     for rule_id_, status_, n in db.session.execute(
-        db.select(Finding.rule_id, status, func.count()).join(Submission, Finding.submission_id == Submission.id)
-        .where(where).group_by(Finding.rule_id, status)
+        db.select(Finding.rule_id, status, func.count())
+        .join(Submission, Finding.submission_id == Submission.id)
+        .where(where)
+        .group_by(Finding.rule_id, status)
     ):
         by_rule.setdefault(rule_id_, Counter())[_category(status_)] += n
     items: Counter[str] = Counter()
-    for (asked,) in db.session.execute(db.select(Submission.census_items).where(where)):
-        items.update(set(asked or ()) & set(CENSUS_ITEMS))
+    as_text = cast(Submission.census_items, Text)  # few distinct lists: group them in the database
+    for text, n in db.session.execute(db.select(as_text, func.count()).where(where).group_by(as_text)):
+        for item in set(json.loads(text) or ()) & set(CENSUS_ITEMS):
+            items[item] += n
 
     total = sum(forms_by_key.values())
     values: dict[Hashable, int] = {("forms",): total}
@@ -275,8 +302,10 @@ def _layer_one(include_unreviewed: bool, threshold: int) -> _LayerOne:
 def shown_groups(include_unreviewed: bool = False) -> dict[str, set[str | None]]:
     """Return, for each dimension, the groups whose number of forms the reports show."""
     layer = _layer_one(include_unreviewed, current_app.config["SUPPRESSION_THRESHOLD"])
-    return {d: {g for g in members if ("forms", d, g) not in layer.hidden}
-            for d, members in layer.groups.members.items()}
+    return {
+        d: {g for g in members if ("forms", d, g) not in layer.hidden}
+        for d, members in layer.groups.members.items()
+    }
 
 
 def build(rule_id: str | None = None, include_unreviewed: bool = False) -> Report:
@@ -294,15 +323,27 @@ def build(rule_id: str | None = None, include_unreviewed: bool = False) -> Repor
     status = func.coalesce(Finding.reviewed_status, Finding.status)
 
     report = Report(
-        threshold=threshold, include_unreviewed=include_unreviewed, forms=shown[("forms",)],
+        threshold=threshold,
+        include_unreviewed=include_unreviewed,
+        forms=shown[("forms",)],
         rules=[
-            Row(rid, rid, shown[("forms",)], shown[("rule", rid, "applies")], shown[("rule", rid, "fails")],
-                title=_title(catalogue, rid))
+            Row(
+                rid,
+                rid,
+                shown[("forms",)],
+                shown[("rule", rid, "applies")],
+                shown[("rule", rid, "fails")],
+                title=_title(catalogue, rid),
+            )
             for rid in rule_ids
         ],
         items=[
-            ItemRow(item, ITEM_LABELS.get(item, item.replace("_", " ").capitalize()),
-                    shown[("item", item, "yes")], shown[("forms",)])
+            ItemRow(
+                item,
+                ITEM_LABELS.get(item, item.replace("_", " ").capitalize()),
+                shown[("item", item, "yes")],
+                shown[("forms",)],
+            )
             for item in CENSUS_ITEMS
         ],
         rule=_chosen(catalogue, rule_id),
@@ -338,13 +379,29 @@ def build(rule_id: str | None = None, include_unreviewed: bool = False) -> Repor
     shown2 = disclosure.publish(values, hidden2)
     for dimension, title in DIMENSIONS.items():
         rows = [
-            Row(group, label(dimension, group), shown2[("forms", dimension, group)],
-                shown2[("by", dimension, group, "applies")], shown2[("by", dimension, group, "fails")])
+            Row(
+                group,
+                label(dimension, group),
+                shown2[("forms", dimension, group)],
+                shown2[("by", dimension, group, "applies")],
+                shown2[("by", dimension, group, "fails")],
+            )
             for group in _order(dimension, forms_groups.members[dimension])
         ]
-        report.breakdowns.append(Breakdown(dimension, title, rows, Row(
-            None, "All forms", shown[("forms",)], shown[("rule", chosen, "applies")], shown[("rule", chosen, "fails")]
-        )))
+        report.breakdowns.append(
+            Breakdown(
+                dimension,
+                title,
+                rows,
+                Row(
+                    None,
+                    "All forms",
+                    shown[("forms",)],
+                    shown[("rule", chosen, "applies")],
+                    shown[("rule", chosen, "fails")],
+                ),
+            )
+        )
     return report
 
 
@@ -366,8 +423,10 @@ class _Groups:
             children: dict[str | None, list[str | None]] = {}
             for g in groups:
                 children.setdefault(self.parents[dimension][g], []).append(g)
-            eqs += [Equation(cell(NESTED[dimension], p), tuple(cell(dimension, g) for g in kids))
-                    for p, kids in children.items()]
+            eqs += [
+                Equation(cell(NESTED[dimension], p), tuple(cell(dimension, g) for g in kids))
+                for p, kids in children.items()
+            ]
         return eqs
 
 

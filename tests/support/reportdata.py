@@ -1,9 +1,10 @@
-"""A generated dataset of audited submissions for the reports' tests and benchmark, written straight to the database.
+"""A generated dataset of audited submissions for the reports' tests and benchmark, written to the database.
 
 Forms are spread over a few local authorities (some with only a handful of forms, so suppression has work to
 do), every phase, several census terms and review states; each form has a verdict for every rule. The rows are
 inserted in bulk, and the truth comes back as plain tuples so a test can count for itself.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,14 +18,44 @@ from sqlalchemy import insert
 from portal.extensions import db
 from portal.models import Finding, Submission
 
-#: (DfE code, weight): Camden and Hackney (London), Leeds and Bradford (Yorkshire), Cornwall and Devon (South West), plus tiny ones.
-AUTHORITIES = [("202", 30), ("204", 20), ("383", 25), ("380", 10), ("908", 8), ("878", 2), ("210", 1), (None, 4)]
-PHASES = [("primary", 40), ("secondary", 30), ("early_years", 5), ("special", 2), ("alternative_provision", 1),
-          (None, 5)]
-MONTHS = [date(2016, 9, 1), date(2016, 10, 1), date(2017, 1, 1), date(2017, 5, 1), date(2018, 10, 1),
-          date(2019, 1, 1), None]
+#: (DfE code, weight): Camden and Hackney (London), Leeds and Bradford (Yorkshire), Cornwall and Devon
+#: (South West), plus tiny ones.
+AUTHORITIES = [
+    ("202", 30),
+    ("204", 20),
+    ("383", 25),
+    ("380", 10),
+    ("908", 8),
+    ("878", 2),
+    ("210", 1),
+    (None, 4),
+]
+PHASES = [
+    ("primary", 40),
+    ("secondary", 30),
+    ("early_years", 5),
+    ("special", 2),
+    ("alternative_provision", 1),
+    (None, 5),
+]
+MONTHS = [
+    date(2016, 9, 1),
+    date(2016, 10, 1),
+    date(2017, 1, 1),
+    date(2017, 5, 1),
+    date(2018, 10, 1),
+    date(2019, 1, 1),
+    None,
+]
 REVIEW = [("confirmed", 70), ("pending", 20), ("disputed", 5), ("rejected", 5)]
-ITEMS = ["nationality", "country_of_birth", "ethnicity", "first_language", "religion", "passport_or_immigration"]
+ITEMS = [
+    "nationality",
+    "country_of_birth",
+    "ethnicity",
+    "first_language",
+    "religion",
+    "passport_or_immigration",
+]
 EVIDENCE = [
     "We are required by law to pass some of this information to the Department for Education (DfE).",
     "Please contact [NAME] on [PHONE] if you have any questions.",
@@ -51,12 +82,14 @@ class Form:
 
 def _pick(rng: random.Random, weighted: list[tuple[object, int]]) -> object:
     """Pick one value by weight."""
-    values, weights = zip(*weighted)
+    values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights)[0]
 
 
-def populate(rule_ids: list[str], forms: int, seed: int = 7, keep: bool = True, batch: int = 2000) -> list[Form]:
-    """Insert ``forms`` audited submissions with a verdict per rule; return their truth (empty unless ``keep``)."""
+def populate(
+    rule_ids: list[str], forms: int, seed: int = 7, keep: bool = True, batch: int = 2000
+) -> list[Form]:
+    """Insert ``forms`` audited submissions, a verdict per rule; return their truth (unless not ``keep``)."""
     rng = random.Random(seed)
     truth: list[Form] = []
     next_id = (db.session.execute(db.select(db.func.max(Submission.id))).scalar() or 0) + 1
@@ -97,15 +130,39 @@ def populate(rule_ids: list[str], forms: int, seed: int = 7, keep: bool = True, 
                 reviewed = "present" if status == "missing" else status
             statuses[rule_id] = reviewed or status
             evidence = rng.choice(EVIDENCE) if status in ("present", "violation") else None
-            finds.append({"submission_id": sid, "position": position, "rule_id": rule_id, "status": status,
-                          "reviewed_status": reviewed, "evidence": evidence, "confidence": 1.0})
-        subs.append({
-            "id": sid, "receipt_hash": hashlib.sha256(f"receipt-{seed}-{sid}".encode()).hexdigest(),
-            "created_at": now, "source": "upload", "local_authority": la, "phase": phase, "form_month": month,
-            "form_date": detected, "consent_evidence": True, "status": "done", "attempts": 1, "pages": 1,
-            "rules_version": "1", "flags": [], "census_items": list(items), "pii": [],
-            "text": "redacted text of [NAME]'s form", "review_status": review,
-        })
+            finds.append(
+                {
+                    "submission_id": sid,
+                    "position": position,
+                    "rule_id": rule_id,
+                    "status": status,
+                    "reviewed_status": reviewed,
+                    "evidence": evidence,
+                    "confidence": 1.0,
+                }
+            )
+        subs.append(
+            {
+                "id": sid,
+                "receipt_hash": hashlib.sha256(f"receipt-{seed}-{sid}".encode()).hexdigest(),
+                "created_at": now,
+                "source": "upload",
+                "local_authority": la,
+                "phase": phase,
+                "form_month": month,
+                "form_date": detected,
+                "consent_evidence": True,
+                "status": "done",
+                "attempts": 1,
+                "pages": 1,
+                "rules_version": "1",
+                "flags": [],
+                "census_items": list(items),
+                "pii": [],
+                "text": "redacted text of [NAME]'s form",
+                "review_status": review,
+            }
+        )
         if keep:
             truth.append(Form(sid, la, phase, month, detected, review, items, statuses))  # type: ignore[arg-type]
         if len(finds) >= batch:
@@ -122,8 +179,15 @@ def seed_database(path: Path, forms: int, seed: int) -> list[Form]:
     from portal import create_app
     from portal.audit import rules
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "seed-only", "RESUME_JOBS": False,
-                      "DATABASE_URL": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "seed-only",
+            "RESUME_JOBS": False,
+            "DATABASE_URL": f"sqlite:///{path}",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade()
         truth = populate([r.id for r in rules.CATALOGUE.rules], forms, seed=seed)
