@@ -13,8 +13,8 @@ from markupsafe import Markup, escape
 
 ROW = 26  # height of one horizontal bar's row
 LABEL = 250  # width of the label column of a horizontal chart
-PLOT = 330  # width of the bars' area
-WIDTH = LABEL + PLOT + 60
+PLOT = 470  # width of the bars' area
+WIDTH = LABEL + PLOT + 60  # 780: the page's width
 COLUMN = 46  # width of one column of a vertical chart
 PLOT_HEIGHT = 180
 
@@ -104,7 +104,7 @@ def horizontal(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
 
 def vertical(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
     """Draw a column chart of shares over time, oldest first, labels slanted below."""
-    left, top, bottom = 44, 16, 110
+    left, top, bottom = 76, 20, 100
     width = left + COLUMN * max(len(bars), 1) + 20
     height = top + PLOT_HEIGHT + bottom
     base = top + PLOT_HEIGHT
