@@ -16,6 +16,7 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
 
     config.load(app, test_config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from . import commands, jobs
     from .extensions import csrf, db, migrate

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -11,7 +12,8 @@ from .. import jobs
 from ..audit import AuditError, ingest, rules
 from ..extensions import db
 from ..localities import PHASES, local_authorities
-from ..models import JobStatus, PageImage, PendingUpload, Submission
+from ..audit.rules.catalogue import Rule
+from ..models import Finding, JobStatus, PageImage, PendingUpload, Submission
 from . import bp
 from .forms import UploadForm
 from .letter import letter_for
@@ -68,6 +70,42 @@ def _read_files(files: list[FileStorage]) -> tuple[list[bytes], str | None]:
     return blobs, None
 
 
+@dataclass
+class FindingGroups:
+    """A submission's findings split into failing, passing and not applicable, each by severity."""
+
+    failing: dict[str, list[tuple[Finding, Rule]]] = field(default_factory=lambda: {s: [] for s in SEVERITIES})
+    passing: dict[str, list[tuple[Finding, Rule]]] = field(default_factory=lambda: {s: [] for s in SEVERITIES})
+    other: dict[str, list[tuple[Finding, Rule]]] = field(default_factory=lambda: {s: [] for s in SEVERITIES})
+
+    @classmethod
+    def of(cls, submission: Submission) -> FindingGroups:
+        """Group the findings of a submission."""
+        groups = cls()
+        for finding in submission.findings:
+            rule = rules.CATALOGUE.get(finding.rule_id)
+            group = groups.failing if finding.fails else (
+                groups.other if finding.final_status == "not_applicable" else groups.passing)
+            group[rule.severity].append((finding, rule))
+        return groups
+
+    @property
+    def failing_count(self) -> int:
+        return _total(self.failing)
+
+    @property
+    def passing_count(self) -> int:
+        return _total(self.passing)
+
+    @property
+    def other_count(self) -> int:
+        return _total(self.other)
+
+
+def _total(group: dict[str, list[tuple[Finding, Rule]]]) -> int:
+    return sum(len(items) for items in group.values())
+
+
 def _submission(token: str) -> Submission:
     """Return the submission a receipt token opens, or 404 for any other token."""
     if not TOKEN.match(token):
@@ -82,12 +120,8 @@ def _submission(token: str) -> Submission:
 def receipt(token: str) -> Any:
     """Show progress while the audit runs, then its result."""
     submission = _submission(token)
-    by_severity: dict[str, list[tuple[Any, Any]]] = {s: [] for s in SEVERITIES}
-    for finding in submission.findings:
-        rule = rules.CATALOGUE.get(finding.rule_id)
-        by_severity[rule.severity].append((finding, rule))
     response = Response(render_template(
-        "uploads/receipt.html", submission=submission, token=token, by_severity=by_severity,
+        "uploads/receipt.html", submission=submission, token=token, groups=FindingGroups.of(submission),
         local_authority=local_authorities().get(submission.local_authority or ""),
         phase=PHASES.get(submission.phase or ""), JobStatus=JobStatus,
     ))
