@@ -275,7 +275,8 @@ def ocr_page(image: Any, number: int) -> Page:
 
     from portal.audit.document import Page, Word
 
-    data = pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT, config=f"--psm 3 --dpi {DPI}")
+    config = f"--psm 3 --dpi {DPI}"
+    data = pytesseract.image_to_data(image, output_type=pytesseract.Output.DICT, config=config)
     words = [
         Word(text=t, box=(left, top, left + w, top + h), conf=float(c), block=b, par=p, line=ln)
         for t, left, top, w, h, c, b, p, ln in zip(
