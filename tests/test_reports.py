@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
@@ -383,6 +385,26 @@ def test_a_bad_switch_value_is_a_400_and_changes_nothing(app: Flask, client: Fla
     assert client.post("/reports/public", data={"enabled": "maybe"}).status_code == 400
     with app.app_context():
         assert db.session.get(Setting, "public_statistics") is None
+
+
+def test_every_chart_is_well_formed_svg_and_shows_hidden_bars(
+    client: FlaskClient, login: Any, dataset: list[Form]
+) -> None:
+    login("campaigner")
+    body = client.get("/reports/?rule=CEN-01").get_data(as_text=True)
+    charts = re.findall(r"<svg .*?</svg>", body, flags=re.S)
+    assert len(charts) == 7
+    for chart in charts:
+        root = ElementTree.fromstring(chart)
+        title = root.find("{http://www.w3.org/2000/svg}title")
+        assert title is not None and title.text and root.get("role") == "img"
+    assert any('class="bar hidden"' in c for c in charts)  # small groups show as hidden, not as a bar
+
+
+def test_the_header_links_the_public_statistics_once_they_are_on(app: Flask, client: FlaskClient) -> None:
+    assert "/statistics" not in client.get("/").get_data(as_text=True)
+    app.test_cli_runner().invoke(args=["public-stats", "on"])
+    assert 'href="/statistics"' in client.get("/").get_data(as_text=True)
 
 
 def test_the_public_stats_command(app: Flask) -> None:

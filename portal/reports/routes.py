@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import access
 from ..auth import current_user, require_role
@@ -138,7 +139,7 @@ def public_link() -> dict[str, Any]:
     def public_statistics_on() -> bool:
         try:
             return public.enabled()
-        except Exception:  # an unmigrated database (first start): no link
+        except SQLAlchemyError:  # an unmigrated database (first start): no link
             db.session.rollback()
             return False
 
