@@ -1,6 +1,7 @@
 """Turn uploaded bytes into page images: type from content, limits enforced, metadata dropped."""
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import io
 import logging
@@ -8,6 +9,7 @@ import struct
 import threading
 import warnings
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,11 +26,13 @@ log = logging.getLogger(__name__)
 pillow_heif.register_heif_opener()
 
 PDF_DPI = 300
+PDF_SCALE = PDF_DPI / 72  # PDF units are points
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
 # What a damaged file makes Pillow or its plugins raise while decoding.
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, RuntimeError,
                  struct.error, zlib.error)
 _DECODING = threading.Lock()
+_PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call into it at a time in the whole process
 MIN_TEXT_CHARS = 30  # fewer visible characters than this: treat the PDF page as a scan
 
 
@@ -153,8 +157,55 @@ def _pixels(im: Image.Image) -> Image.Image:
     return im
 
 
+class _PdfPage(SourcePage):
+    """A PDF page rendered, and its text layer read, on first use of ``image`` or ``words``.
+
+    A caller that only counts pages renders nothing, and the pipeline's threads render one page while
+    Tesseract reads another.
+    """
+
+    def __init__(self, data: bytes, index: int) -> None:
+        self._data, self._index = data, index
+        self._loaded: tuple[Image.Image, list[Word] | None] | None = None
+        self._loading = threading.Lock()
+        self.dpi = PDF_DPI
+
+    @property
+    def image(self) -> Image.Image:  # type: ignore[override]  # read-only: the page renders itself
+        """Return the page rendered at 300 dpi."""
+        return self._load()[0]
+
+    @property
+    def words(self) -> list[Word] | None:  # type: ignore[override]  # read-only, likewise
+        """Return the text layer's words in render pixels, or None when the page needs OCR."""
+        return self._load()[1]
+
+    def _load(self) -> tuple[Image.Image, list[Word] | None]:
+        """Render the page once, however many threads ask."""
+        with self._loading:
+            if self._loaded is None:
+                self._loaded = _render_pdf_page(self._data, self._index)
+            return self._loaded
+
+
 def _pdf(data: bytes, limits: Limits) -> list[SourcePage]:
-    """Render PDF pages at 300 dpi, with their words when the page has a real text layer."""
+    """Check a PDF against the limits and return its pages, which render at 300 dpi when first used."""
+    with _PDFIUM, _open_pdf(data) as doc:
+        count = len(doc)
+        if count > limits.max_pages:
+            raise TooManyPages()
+        try:
+            sizes = [doc.get_page_size(index) for index in range(count)]
+        except pdfium.PdfiumError as e:
+            raise Corrupt() from e
+    for width, height in sizes:
+        _check_pixels(width * PDF_SCALE, height * PDF_SCALE, limits)
+    return [_PdfPage(data, index) for index in range(count)]
+
+
+@contextlib.contextmanager
+def _open_pdf(data: bytes) -> Iterator[pdfium.PdfDocument]:
+    """Open a PDF from bytes (the caller holds _PDFIUM) and close it afterwards."""
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
@@ -162,35 +213,20 @@ def _pdf(data: bytes, limits: Limits) -> list[SourcePage]:
             raise EncryptedPdf() from e
         raise Corrupt() from e
     try:
-        if len(doc) > limits.max_pages:
-            raise TooManyPages()
-        pages = []
-        for index in range(len(doc)):
-            page = doc[index]
-            try:
-                pages.append(_pdf_page(page, limits))
-            finally:
-                page.close()
-        return pages
-    except pdfium.PdfiumError as e:
-        raise Corrupt() from e
+        yield doc
     finally:
         doc.close()
 
 
-def _pdf_page(page: pdfium.PdfPage, limits: Limits) -> SourcePage:
-    """Render one PDF page and read its text layer, if it has one."""
-    scale = PDF_DPI / 72
-    width, height = page.get_size()
-    _check_pixels(width * scale, height * scale, limits)
-    bitmap = page.render(scale=scale, grayscale=True)
-    image = _pixels(bitmap.to_pil().copy())  # the bitmap's buffer is pdfium's
-    textpage = page.get_textpage()
-    try:
-        words = _text_layer(page, textpage, image.size)
-    finally:
-        textpage.close()
-    return SourcePage(image, PDF_DPI, words)
+def _render_pdf_page(data: bytes, index: int) -> tuple[Image.Image, list[Word] | None]:
+    """Render one PDF page at 300 dpi and read its text layer, if it has a real one."""
+    with _PDFIUM, _open_pdf(data) as doc:  # closing the document closes its pages too
+        try:
+            page = doc[index]
+            image = _pixels(page.render(scale=PDF_SCALE, grayscale=True).to_pil().copy())  # a copy: pdfium's
+            return image, _text_layer(page, page.get_textpage(), image.size)
+        except pdfium.PdfiumError as e:
+            raise Corrupt() from e
 
 
 def _text_layer(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,

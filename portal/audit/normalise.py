@@ -247,8 +247,9 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _confirm_turns(grey: np.ndarray, layout: Layout) -> int:
-    """Return the quarter turns to apply: the cheap estimate, checked by Tesseract's OSD when it says turn."""
-    if layout.turns == 0:
+    """Return the quarter turns to apply: the cheap estimate, checked by Tesseract's OSD unless it is upright
+    and sure (or saw no text at all)."""
+    if layout.turns == 0 and (layout.sure or layout.line_height is None):
         return 0
     osd = _osd_turns(grey)
     if osd is not None:

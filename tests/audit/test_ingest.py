@@ -187,3 +187,17 @@ def test_encrypted_pdf() -> None:
 def test_pillows_own_bomb_limit_still_refuses_without_a_warning() -> None:
     data = formgen.decompression_bomb(9000, 11000)  # between Pillow's warning and error thresholds
     assert refusal(data, Limits(max_pixels=10**9)).code == "image_too_large"
+
+
+def test_pdf_pages_render_only_when_used(small_page: Image.Image, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[int] = []
+    render = ingest._render_pdf_page
+
+    def counting(data: bytes, index: int) -> tuple[Image.Image, list | None]:
+        rendered.append(index)
+        return render(data, index)
+    monkeypatch.setattr(ingest, "_render_pdf_page", counting)
+    pages = load(formgen.scanned_pdf([small_page] * 3), Limits())
+    assert len(pages) == 3 and rendered == []
+    assert pages[1].image.size == pages[1].image.size and pages[1].words is None
+    assert rendered == [1]
