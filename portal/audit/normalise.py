@@ -247,7 +247,7 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _confirm_turns(grey: np.ndarray, layout: Layout) -> int:
-    """Return the quarter turns to apply: the cheap estimate, checked by OSD unless surely upright or blank."""
+    """Return the quarter turns to apply: the cheap guess, checked by OSD unless surely upright or blank."""
     if layout.turns == 0 and (layout.sure or layout.line_height is None):
         return 0
     osd = _osd_turns(grey)
