@@ -18,6 +18,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .document import Box, Finding, Page, PiiHit, union
+from .pii import labels
+from .pii.layout import Row, rows
 from .text import lines
 
 DROPPED = "[…]"  # words read too poorly to vouch for: one marker per run, never their text
@@ -152,6 +154,40 @@ def _word_shaped(text: str, box: Box, conf: float, median_height: int) -> bool:
             and CHAR_WIDTH[0] <= per_char <= CHAR_WIDTH[1])
 
 
+def _beside_labels(page: Page, boxes: list[Box]) -> set[int]:
+    """Return the words that stand where a form's answers go: in the cells right of a row's first, label cell.
+
+    Whatever the label, known or not, what is written beside it is the family's answer, however well OCR
+    read it (handwriting is sometimes read with good confidence); a form's wording there is limited to
+    further labels and the captions of tick boxes.
+    """
+    out: set[int] = set()
+    for row in rows(page):
+        cells = [c for c in row.cells if not _captioned(page, c.indices[0], boxes, row)]
+        if len(cells) < 2 or cells[0] is not row.cells[0] or not _label_like(cells[0].text):
+            continue
+        for cell in cells[1:]:
+            if not (labels.kind(cell.text) or cell.text.endswith(":")):
+                out.update(cell.indices)
+    return out
+
+
+def _label_like(text: str) -> bool:
+    """Tell whether a row's first cell reads like a label: a few words, starting with a letter, no sentence."""
+    words = text.split()
+    return len(words) <= labels.MAX_WORDS and text[:1].isalpha() and not text.endswith((".", "!", "?"))
+
+
+def _captioned(page: Page, first: int, boxes: list[Box], row: Row) -> bool:
+    """Tell whether a cell is a tick box's caption: its first word is the box, or starts just right of one."""
+    word = page.words[first].box
+    for box in boxes:
+        if _inside(word, box, 0.3) or (box[1] < word[3] and word[1] < box[3]
+                                        and 0 <= word[0] - box[2] <= 2 * row.height):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------- images
 
 def _mm(page: Page, mm: float) -> int:
@@ -172,6 +208,7 @@ def _page(page: Page, image: Image.Image,
     hits = [h for h in hits if h.words or h.type != "signature" or _has_marks(ink & ~ruling, h.box, page)]
     regions = [_regions(page, h) for h in hits]
     kept = _printed(page, [r for rs in regions for r in rs] + boxes) - {i for h in hits for i in h.words}
+    kept -= _beside_labels(page, boxes)
     boxed = {i for i, w in enumerate(page.words) if any(_inside(w.box, b, 0.3) for b in boxes)}
     tokens = _tokens(page, hits, regions, kept, boxed)
     # draw: kept words from their pixels, placeholders, then ruling and empty tick boxes on top
@@ -226,7 +263,8 @@ def _tick_boxes(ink: np.ndarray, page: Page) -> list[Box]:
     """Return the boxes of small squares outlined on all four sides: tick boxes, ticked or not.
 
     A tick or cross may run into the outline, so the square is found from its straight edges alone: the
-    longest horizontal runs give its top and bottom, the vertical runs between them its sides.
+    longest horizontal runs give its top and bottom, the vertical runs between them its sides. Its corners
+    are inked and its edges thin, which tells it from a bold letter "o" or "D".
     """
     smallest, largest = _mm(page, 2.5), _mm(page, 8)
     edge = max(3, int(smallest * 0.8))
@@ -247,9 +285,15 @@ def _tick_boxes(ink: np.ndarray, page: Page) -> list[Box]:
             continue
         left, right = int(cols.min()), int(cols.max()) + 1
         side_w, side_h = right - left, bottom - top
-        square = smallest <= min(side_w, side_h) and max(side_w, side_h) <= largest
-        edged = min(across[top], across[bottom - 1]) >= 0.8 * side_w
-        if square and edged and 0.75 <= side_w / side_h <= 1.33:
+        if not (smallest <= min(side_w, side_h) and max(side_w, side_h) <= largest
+                and 0.75 <= side_w / side_h <= 1.33 and min(across[top], across[bottom - 1]) >= 0.8 * side_w):
+            continue
+        thickness = int(max((rows < top + side_h // 4).sum(), (cols < left + side_w // 4).sum()))
+        corner = max(2, thickness)
+        corners = (patch[top:top + corner, left:left + corner], patch[top:top + corner, right - corner:right],
+                   patch[bottom - corner:bottom, left:left + corner],
+                   patch[bottom - corner:bottom, right - corner:right])
+        if thickness <= 0.2 * min(side_w, side_h) and all(c.any() for c in corners):
             found.append((int(x + left), int(y + top), int(x + right), int(y + bottom)))
     return found
 
