@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -166,3 +167,13 @@ def test_the_real_engine_end_to_end(tmp_path: Path) -> None:
 def inside(box: list[int], size: tuple[int, int]) -> bool:
     left, top, right, bottom = box
     return 0 <= left <= right <= size[0] and 0 <= top <= bottom <= size[1]
+
+
+def test_a_crashing_tesseract_gives_an_ocr_failed_line(tmp_path: Path, fake_tesseract: Callable[[str], Path],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    fake_tesseract('echo "Segmentation fault" >&2; exit 139')
+    file = write(tmp_path, "form.png", formgen.to_bytes(formgen.render_form(seed=2).image, "PNG"))
+    status, [line], _ = run_main([file], capsys)
+    assert status == 3
+    assert line == {"file": file, "ok": False,
+                    "error": {"code": "ocr_failed", "message": errors.OcrFailed.message}}

@@ -13,6 +13,7 @@ from PIL import Image
 from portal.audit import errors
 from portal.audit.document import Word
 from portal.audit.ocr import OcrEngine, TesseractEngine, words
+from portal.audit.pipeline import AuditOptions, audit
 from tests.support import formgen
 
 
@@ -105,3 +106,25 @@ def test_parallel_reads_never_exceed_max_parallel(fake_tesseract: Callable[[str]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(lambda _: engine.read(small_page, 75), range(4))) == [[]] * 4
     assert [int(n) for n in log.read_text().split()] == [1, 1, 1, 1]
+
+
+class FailingEngine:
+    """An OCR engine double that fails the way a crashed or hung Tesseract does."""
+
+    def __init__(self, error: type[errors.OcrFailed]) -> None:
+        self.error = error
+        self.calls = 0
+
+    def read(self, image: Image.Image, dpi: int) -> list[Word]:
+        self.calls += 1
+        raise self.error()
+
+
+@pytest.mark.parametrize("error", [errors.OcrFailed, errors.OcrTimeout])
+def test_an_ocr_failure_stops_the_audit_with_its_own_error(small_page: Image.Image,
+                                                           error: type[errors.OcrFailed]) -> None:
+    engine = FailingEngine(error)
+    with pytest.raises(error) as caught:
+        audit(formgen.scanned_pdf([small_page, small_page]), AuditOptions(jobs=2), engine)
+    assert engine.calls >= 1
+    assert caught.value.code == error.code and caught.value.message == error.message
