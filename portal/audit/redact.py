@@ -173,7 +173,7 @@ def _beside_labels(page: Page, boxes: list[Box]) -> set[int]:
 
 
 def _label_like(text: str) -> bool:
-    """Tell whether a row's first cell reads like a label: a few words, starting with a letter, no sentence."""
+    """Tell whether a row's first cell reads like a label: a few words from a letter on, no sentence."""
     words = text.split()
     return len(words) <= labels.MAX_WORDS and text[:1].isalpha() and not text.endswith((".", "!", "?"))
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from portal.audit import pii, redact
-from portal.audit.document import Finding, Page, PiiHit, Span, Word
+from portal.audit.document import Finding, Page, Span, Word
 from portal.audit.ocr import TesseractEngine
 from tests.audit.wordpages import page
 from tests.support import formgen
@@ -74,7 +74,8 @@ def test_words_of_one_hit_collapse_into_one_placeholder() -> None:
 
 
 def test_words_not_read_well_become_one_marker() -> None:
-    p = page("We collect %$#@ ~~ this data", "Religion i1l|l Il!", conf={"%$#@": 91.0, "i1l|l": 40.0, "Il!": 30.0})
+    p = page("We collect %$#@ ~~ this data", "Religion i1l|l Il!",
+             conf={"%$#@": 91.0, "i1l|l": 40.0, "Il!": 30.0})
     r = redact.redact([p], [Image.new("L", (p.width, p.height), 255)], [])
     assert r.text == f"We collect {redact.DROPPED} this data\nReligion {redact.DROPPED}"
 
@@ -90,7 +91,8 @@ def test_quote_is_the_redacted_span() -> None:
     p = page("Signed by Mrs Fatima AHMED on behalf of the family")
     r = redact.redact([p], [Image.new("L", (p.width, p.height), 255)], pii.find([p]))
     finding = Finding("FP-01", "present", span=Span(1, 1, 8), evidence="Signed by Mrs Fatima AHMED on behalf")
-    assert r.quote(finding) == Finding("FP-01", "present", span=Span(1, 1, 8), evidence="by [NAME] on behalf of")
+    quoted = Finding("FP-01", "present", span=Span(1, 1, 8), evidence="by [NAME] on behalf of")
+    assert r.quote(finding) == quoted
     assert r.quote(Finding("CEN-01", "missing", evidence="anything")).evidence is None
 
 
@@ -207,16 +209,17 @@ def test_no_output_channel_holds_a_seeded_value(engine: TesseractEngine) -> None
 
 @pytest.mark.slow
 @pytest.mark.parametrize("font", HANDWRITING)
-@pytest.mark.parametrize(("label", "value"), [("Legal surname", "KOWALSKA"), ("Home address", "14 Mill Close"),
-                                              ("Telephone", "07700 900461"), ("Religion", "Methodist"),
-                                              ("Hobbies", "SWIMMING"), ("Best friend", "Grace Hill")])
+@pytest.mark.parametrize(("label", "value"), [
+    ("Legal surname", "KOWALSKA"), ("Home address", "14 Mill Close"), ("Telephone", "07700 900461"),
+    ("Religion", "Methodist"), ("Hobbies", "SWIMMING"), ("Best friend", "Grace Hill"),  # no label it knows
+])
 def test_handwritten_value_beside_its_label_never_survives(engine: TesseractEngine, font: str, label: str,
                                                            value: str) -> None:
     image = Image.new("L", (2480, 600), 255)
     draw = ImageDraw.Draw(image)
     body = ImageFont.truetype(formgen.PRINT_FONTS["dejavu"][0], 38)
-    draw.text((200, 60), "Please check the details below and return this sheet to the school office.", font=body,
-              fill=0)
+    draw.text((200, 60), "Please check the details below and return this sheet to the school office.",
+              font=body, fill=0)
     draw.rectangle((180, 200, 2300, 380), outline=0, width=3)  # a table row: the label's cell and the value's
     draw.line([(860, 200), (860, 380)], fill=0, width=3)
     draw.text((200, 250), label, font=ImageFont.truetype(formgen.PRINT_FONTS["dejavu"][1], 40), fill=0)
