@@ -2,7 +2,9 @@
 
 Text and patterns go through the same reduction, so a pattern written in plain English matches words that
 Tesseract misread in the usual ways: case, accents, curly quotes, ``l``/``1``/``I``/``|``, ``rn``/``m``,
-``vv``/``w``, ``0``/``o`` inside words, dotted acronyms ("D.f.E"), contractions and possessives.
+``vv``/``w``, ``li``/``h``, ``0``/``o`` inside words, dotted acronyms ("D.f.E"), contractions, possessives.
+The skeleton is lossy ("will" and "whl" look alike), which is harmless: it is only ever compared with
+another skeleton.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ _IRREGULAR = {"cannot": "can not", "cant": "can not", "won't": "will not", "wont
               "wouldnt": "would not", "shouldnt": "should not", "mustnt": "must not", "neednt": "need not",
               "havent": "have not", "hasnt": "has not", "wasnt": "was not", "werent": "were not"}
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
-_SKELETON = (("rn", "m"), ("vv", "w"), ("i", "l"))
+_SKELETON = (("rn", "m"), ("vv", "w"), ("i", "l"), ("ll", "h"))  # "li" is how OCR often reads "h"
 
 
 def fold(text: str) -> str:
@@ -35,7 +37,7 @@ def fold(text: str) -> str:
 
 
 def skeleton(word: str) -> str:
-    """Reduce a lower-case word to its OCR-tolerant skeleton (``rn``->``m``, ``vv``->``w``, ``i``->``l``)."""
+    """Reduce a lower-case word to its OCR-tolerant skeleton (rn->m, vv->w, i->l, then ll->h)."""
     for old, new in _SKELETON:
         word = word.replace(old, new)
     return word

@@ -4,6 +4,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -27,25 +28,27 @@ _FUNCTION = frozenset(skeleton(w) for w in (
     "a", "an", "the", "to", "of", "and", "or", "in", "on", "for", "by", "we", "you", "your", "our", "us",
     "is", "are", "be", "it", "this", "that", "with", "from", "as", "at", "not", "will", "may", "can", "do",
     "has", "have", "which", "who", "their", "they", "them", "these", "those", "if", "all", "any", "so"))
-# Real words one letter away from a catalogue word: never "repair" them into it.
-_REAL = frozenset(skeleton(w) for w in (
-    "another", "nothing", "therefore", "whatever", "into", "onto", "upon", "without", "within", "yourself",
-    "however", "whereas", "towards", "forward", "become", "before", "being", "notice", "others", "itself",
-    "hereby", "thereby", "someone", "anyone", "everyone", "content", "contents", "contest", "finding",
-    "findings", "reused", "retail", "rational", "medial", "nations", "national", "nationally", "parents",
-    "parent", "patent", "relation", "relations", "relating", "election", "selection", "affect", "effect",
-    "affected", "effected", "process", "progress", "access", "assess", "excess", "accept", "except",
-    "expect", "inform", "informed", "forms", "format", "formal", "prefer", "offer", "refer", "defer",
-    "deferred", "referred", "preferred", "offered", "offering", "offend", "reason", "season", "census",
-    "sensus", "consent", "consents", "concern", "concerns", "consult", "contact", "contract", "context",
-    "record", "records", "recorded", "required", "requires", "acquired", "inquire", "enquire", "enquiry",
-    "quality", "qualify", "equally", "placed", "places", "managed", "manager"))
-_FUZZY_MIN = 6  # shorter words are matched exactly: one letter changes too much of them
+_FUZZY_MIN = 5  # shorter words are matched exactly: one letter changes too much of them
+_FUZZY_TWO = 9  # from this length two misread letters are repaired
+_COMMON = 50  # the word list's floor: words seen only this often are mostly noise
 _CACHE = 100_000  # repaired spellings remembered across documents
 
 
+@cache
+def english() -> frozenset[str]:
+    """Return English words (pyspellchecker's frequency list) in canonical spelling, loaded once."""
+    from spellchecker import SpellChecker  # imported late: the list takes a moment to load
+
+    words = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(skeleton(w) for w, n in words.items() if n > _COMMON and w.isalpha())
+
+
 class Lexicon:
-    """The catalogue's own words, used to repair OCR-damaged, split and joined words."""
+    """Repairs OCR damage: a non-word one or two letters from a catalogue word, split and joined words.
+
+    A real English word is never changed ("quality" does not become "equality"), so only misreadings are
+    repaired, whatever confidence the OCR gave them.
+    """
 
     def __init__(self, words: set[str]) -> None:
         self.words = frozenset(words)
@@ -54,14 +57,10 @@ class Lexicon:
         self._splits: dict[str, list[str]] = {}
 
     def _word(self, token: str) -> bool:
-        return token in self.words or token in _FUNCTION or token in _REAL or not token.isalpha()
+        return token in self.words or token in _FUNCTION or not token.isalpha() or token in english()
 
-    def spell(self, tokens: list[str], unsure: list[bool]) -> list[tuple[str, bool, int]]:
-        """Repair tokens: return (token, repaired, source token index) in order.
-
-        Words split in two are joined and joined words split whatever the OCR's confidence; a single
-        misread letter is repaired only where the OCR was ``unsure`` of the word.
-        """
+    def spell(self, tokens: list[str]) -> list[tuple[str, bool, int]]:
+        """Repair tokens: return (token, repaired, source token index) in order."""
         out: list[tuple[str, bool, int]] = []
         n = 0
         while n < len(tokens):
@@ -71,7 +70,7 @@ class Lexicon:
             elif n + 1 < len(tokens) and not self._word(tokens[n + 1]) and self._joins(token, tokens[n + 1]):
                 out.append((token + tokens[n + 1], True, n))
                 n += 1
-            elif unsure[n] and (fixed := self._fix(token)):
+            elif fixed := self._fix(token):
                 out.append((fixed, True, n))
             else:
                 out.extend((part, False, n) for part in self._split(token))
@@ -79,36 +78,34 @@ class Lexicon:
         return out
 
     def _joins(self, a: str, b: str) -> bool:
-        """Say whether two unknown tokens are one catalogue word split in two ("informa tion")."""
+        """Say whether two non-words are one catalogue word split in two ("informa tion")."""
         return a + b in self.words
 
     def _fix(self, token: str) -> str | None:
-        """Return the one catalogue word a single edit away from ``token``, if there is exactly one."""
+        """Return the one catalogue word nearest a non-word, if it is near enough and unambiguous."""
         if token in self._fixes:
             return self._fixes[token]
         fixed = None
         if len(token) >= _FUZZY_MIN:
-            found = process.extract(token, self._choices, scorer=Levenshtein.distance, score_cutoff=1,
+            limit = 2 if len(token) >= _FUZZY_TWO else 1
+            found = process.extract(token, self._choices, scorer=Levenshtein.distance, score_cutoff=limit,
                                     limit=2)
             if len(found) == 1 or len(found) == 2 and found[0][1] < found[1][1]:
-                word = found[0][0]
-                if word[:-1] != token[:-1] and word != token[:-1] and word[:-1] != token:
-                    fixed = word  # a misread letter, not another ending of the same word
+                fixed = found[0][0]
         if len(self._fixes) > _CACHE:
             self._fixes.clear()
         self._fixes[token] = fixed
         return fixed
 
     def _split(self, token: str) -> list[str]:
-        """Split a joined word ("wecollect") into two known words, or leave it whole."""
+        """Split a joined word ("wecollect", "choosenot") into two known words, or leave it whole."""
         if token in self._splits:
             return self._splits[token]
         best, longest = [token], 0
-        for k in range(1, len(token)):
+        for k in range(2, len(token) - 1):
             a, b = token[:k], token[k:]
-            content = max((len(p) for p in (a, b) if p in self.words), default=0)
-            if content >= 4 and all(p in self.words or p in _FUNCTION for p in (a, b)) and content > longest:
-                best, longest = [a, b], content
+            if max(len(a), len(b)) >= 3 and self._word(a) and self._word(b) and max(len(a), len(b)) > longest:
+                best, longest = [a, b], max(len(a), len(b))
         if len(self._splits) > _CACHE:
             self._splits.clear()
         self._splits[token] = best

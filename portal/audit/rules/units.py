@@ -30,7 +30,6 @@ _STOP_WORDS = frozenset({"please"})
 _STOP_AFTER = re.compile(r"[,;:(]$|[)\"]$")
 MAX_WORDS = 60  # a sentence longer than this (a table read as prose) is cut at its next line end
 MAX_ITEMS = 15  # list items one lead-in line can introduce
-UNSURE = 90  # below this OCR confidence a word may be misread, and its spelling is repaired
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ class Unit:
         return lo
 
 
-Speller = Callable[[list[str], list[bool]], list[tuple[str, bool, int]]]  # tokens, OCR unsure of each
+Speller = Callable[[list[str]], list[tuple[str, bool, int]]]
 
 
 @dataclass
@@ -190,7 +189,7 @@ def _unit(page: Page, sentence: list[tuple[int, bool]], index: int, spell: Spell
             clause += 1
     if not pieces:
         return None
-    spelled = spell([p[0] for p in pieces], [page.words[p[1]].conf < UNSURE for p in pieces])
+    spelled = spell([p[0] for p in pieces])
     tokens, offsets, words, clauses, stops, fuzzy = [], [], [], [], [], []
     at = 0
     for token, corrected, source in spelled:

@@ -6,18 +6,20 @@ import pytest
 from .support import assert_status
 
 PRESENT = [
-    "The alternative provision census collects the reason for placement; this information is shared with "
-    "the local authority and the DfE.",
-    "Reasons for placement are special category data processed under Article 9, and are sent to the DfE.",
-    "We collect the reason for placement to help the local authority plan alternative provision. It is "
-    "passed to the local authority.",
-    "Reason for placement is sensitive personal data. It is shared with the Department for Education.",
-    "The AP census asks for the reason for p1acement. This is speciai category data.",  # OCR damage
+    "We record the reason for placement to help the local authority plan alternative provision. It is "
+    "shared with the local authority and the DfE. It is special category data under Article 9.",
+    "Reasons for placement are used to monitor provision. They are sensitive personal data (Schedule 3) and "
+    "are sent to the DfE.",
+    "Why we ask: the reason for placement helps us plan support. It is passed to the council under Article "
+    "9 of the GDPR.",
+    "Reason for p1acement is used to plan services; this speciai category data is sent to the Department "
+    "for Education.",  # OCR damage
 ]
 MISSING = [
-    "Reason for placement:   \u2610 Pregnancy   \u2610 Mental health   \u2610 Offending",
+    "Reason for placement:   \u2610 Pregnancy   \u2610 Offending",
     "Please tell us why your child was placed here.",
-    "Reason for placement is recorded for the AP census.",  # one of the three at most
+    "Reason for placement is recorded for the AP census and sent to the DfE.",  # no purpose, no basis
+    "The reason for placement is special category data. It is shared with the local authority.",  # no use
     "This information is shared with the local authority.",
 ]
 

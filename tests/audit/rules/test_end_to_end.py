@@ -4,8 +4,8 @@ from __future__ import annotations
 import textwrap
 from datetime import date
 
-import pytest
 import pytesseract
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from portal.audit import detect, rules

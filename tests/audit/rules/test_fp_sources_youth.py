@@ -6,17 +6,17 @@ import pytest
 from .support import assert_status
 
 FP15_PRESENT = [
-    "The categories of pupil information that we process include name, address and attendance.",
-    "We receive information such as assessment results from your child's previous school.",
-    "Types of data we hold: contact details, attendance and assessment.",
-    "The categor1es of personal data we receive are listed below.",  # OCR: 1 for i
-    "The information we receive includes your child's name, date of birth and address.",
+    "We receive information about your child from their previous school.",
+    "Some of this information comes from the local authority.",
+    "Records are transferred to us through the Common Transfer File.",
+    "We may also obtain details from the NHS and social services.",
+    "Informati0n is sent to us by your child's prevlous school.",  # OCR: 0 for o, l for i
 ]
 FP15_MISSING = [
-    "We receive information from your child's previous school.",  # where from, but not which data
-    "This information comes from the local authority.",
+    "We may receive information from other organisations.",  # the source is not named
+    "Third parties sometimes give us data.",
     "Please tell us if anything has changed.",
-    "The local authority sends us admissions information.",
+    "We collect this information from you on the admission form.",
 ]
 
 
