@@ -274,7 +274,7 @@ def _layer_one(include_unreviewed: bool, threshold: int) -> _LayerOne:
     items: Counter[str] = Counter()
     as_text = cast(Submission.census_items, Text)  # few distinct lists: group them in the database
     for text, n in db.session.execute(db.select(as_text, func.count()).where(where).group_by(as_text)):
-        for item in set(json.loads(text) or ()) & set(CENSUS_ITEMS):
+        for item in set(json.loads(text or "null") or ()) & set(CENSUS_ITEMS):
             items[item] += n
 
     total = sum(forms_by_key.values())
