@@ -44,7 +44,7 @@ class TesseractEngine:
         with tempfile.TemporaryDirectory(prefix="audit-ocr-") as folder:
             # An uncompressed file: pytesseract would otherwise spend ~0.1 s PNG-compressing every page.
             path = os.path.join(folder, "page.pnm")
-            image.convert("L").save(path, "PPM")
+            (image if image.mode == "L" else image.convert("L")).save(path, "PPM")
             data = run(pytesseract.image_to_data, path, config=config, timeout=self.timeout,
                        output_type=pytesseract.Output.DICT, slots=self._slots)
         return words(data)

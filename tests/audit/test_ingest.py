@@ -197,7 +197,7 @@ def test_pdf_pages_render_only_when_used(small_page: Image.Image, monkeypatch: p
         rendered.append(index)
         return render(data, index)
     monkeypatch.setattr(ingest, "_render_pdf_page", counting)
-    pages = load(formgen.scanned_pdf([small_page] * 3), Limits())
+    pages = load(formgen.scanned_pdf([small_page] * 3, dpi=75), Limits())
     assert len(pages) == 3 and rendered == []
     assert pages[1].image.width in (2479, 2480, 2481) and pages[1].words is None
     assert rendered == [1]
