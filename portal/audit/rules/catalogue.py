@@ -31,7 +31,7 @@ _WHOLE_REF = re.compile(r"^@[a-z_]+$")
 _INLINE_REF = re.compile(r"@([a-z_]+)")
 _RULE_KEYS = {"id", "kind", "title", "explanation", "source", "source_url", "severity", "applies_when",
               "checker", "satisfied_by", "breached_by", "triggers", "distinct", "also", "named", "negation"}
-_CLAUSE_KEYS = {"say", "with", "about", "rivals", "unless", "reach", "ahead", "field", "negation"}
+_CLAUSE_KEYS = {"say", "with", "near", "about", "rivals", "unless", "reach", "ahead", "field", "negation"}
 
 Condition = Callable[[Context], bool]
 
@@ -49,14 +49,15 @@ class CatalogueError(ValueError):
 class Clause:
     """One way to satisfy (or breach) a rule: a phrase said in a unit, with optional scope and conditions.
 
-    ``say`` must occur (not negated, unless ``negation`` is off); each of ``with`` in the same unit or in the
-    line that introduced it; ``about`` (the topic) in the same clause, or for an anaphoric sentence ("this
+    ``say`` must occur (not negated, unless ``negation`` is off); each of ``with`` in the same unit, in the
+    line that introduced it, or within ``near`` units of it on the page; ``about`` (the topic) in the same clause, or for an anaphoric sentence ("this
     information is optional") or a form line, in the nearest earlier unit within ``reach`` (or, for a form
     line, the next ``ahead`` units) that names the topic or a rival; ``unless`` vetoes in the same clause.
     """
 
     say: Term
     with_: tuple[Term, ...] = ()
+    near: int = 0
     about: Term | None = None
     rivals: Term | None = None
     unless: Term | None = None
@@ -261,17 +262,20 @@ class _Builder:
         withs = value.get("with", [])
         if not isinstance(withs, list):
             raise CatalogueError(owner, f"{where}.with", "expected a list of terms")
-        for key in ("reach", "ahead"):
+        for key in ("reach", "ahead", "near"):
             if not isinstance(value.get(key, 0), int) or value.get(key, 0) < 0:
                 raise CatalogueError(owner, f"{where}.{key}", "expected a whole number of units, 0 or more")
         for key in ("field", "negation"):
             if not isinstance(value.get(key, False), bool):
                 raise CatalogueError(owner, f"{where}.{key}", "expected true or false")
+        if "near" in value and not withs:
+            raise CatalogueError(owner, f"{where}.near", "near needs terms to find ('with')")
         if ("reach" in value or "ahead" in value or "rivals" in value) and "about" not in value:
             raise CatalogueError(owner, f"{where}.about", "reach, ahead and rivals need a topic ('about')")
         return Clause(
             say=self.term(value["say"], owner, f"{where}.say"),
             with_=tuple(self.term(w, owner, f"{where}.with[{n}]") for n, w in enumerate(withs)),
+            near=value.get("near", 0),
             about=self.optional(value, "about", owner), rivals=self.optional(value, "rivals", owner),
             unless=self.optional(value, "unless", owner), reach=value.get("reach", 0),
             ahead=value.get("ahead", 0), field=value.get("field", False),

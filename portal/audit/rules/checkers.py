@@ -93,9 +93,15 @@ class Checker(ABC):
         for term in clause.with_:
             if doc.affirmed(term, hit.unit, clause.negation):
                 continue
-            if unit.lead is None or not doc.affirmed(term, unit.lead, clause.negation):
+            if unit.lead is not None and doc.affirmed(term, unit.lead, clause.negation):
+                first = min(first, unit.lead)  # the evidence starts at the line that introduced this list item
+                continue
+            nearby = [u for k in range(1, clause.near + 1) for u in (hit.unit - k, hit.unit + k)
+                      if 0 <= u < len(doc.units) and doc.units[u].page == unit.page
+                      and doc.affirmed(term, u, clause.negation)]
+            if not nearby:
                 return None
-            first = unit.lead  # the evidence starts at the line that introduced this list item
+            first, last = min(first, nearby[0]), max(last, nearby[0])
         if clause.unless is not None and doc.affirmed(clause.unless, hit.unit, True, hit.clause):
             return None
         reached = False
@@ -216,13 +222,15 @@ class ReaderChoiceChecker(PhraseChecker):
     """FP-12: not applicable to a notice about data the reader did not provide (Art 14, not Art 13)."""
 
     name = "reader_choice"
-    needs = ("from_reader",)
+    needs = ("elsewhere", "from_reader")
 
     def applies(self, doc: Document, context: Context) -> bool:
-        """Apply unless the data come from elsewhere (SRC) and nothing is collected from the reader."""
+        """Apply unless the notice is about data from elsewhere and nothing is collected from the reader."""
         if not super().applies(doc, context):
             return False
-        return "SRC" not in context.flags or self.any_of(doc, self.rule.named["from_reader"]) is not None
+        if self.any_of(doc, self.rule.named["elsewhere"]) is None:
+            return True
+        return self.any_of(doc, self.rule.named["from_reader"]) is not None
 
 
 class CensusAfter2018Checker(PhraseChecker):
