@@ -30,7 +30,7 @@ class Letter:
 
 def letter_for(submission: Submission) -> Letter:
     """Write the letter asking the school for what its form left out."""
-    missing = [rules.CATALOGUE.get(f.rule_id).title for f in submission.findings if f.fails]
+    missing = [rules.CATALOGUE.rule(f.rule_id).title for f in submission.findings if f.fails]
     asks_nationality = bool(ASKS_NATIONALITY & set(submission.census_items))
     opening = [
         "To the Headteacher and the school's Data Protection Officer",

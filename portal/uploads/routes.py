@@ -83,7 +83,7 @@ class FindingGroups:
         """Group the findings of a submission."""
         groups = cls()
         for finding in submission.findings:
-            rule = rules.CATALOGUE.get(finding.rule_id)
+            rule = rules.CATALOGUE.rule(finding.rule_id)
             group = groups.failing if finding.fails else (
                 groups.other if finding.final_status == "not_applicable" else groups.passing)
             group[rule.severity].append((finding, rule))
