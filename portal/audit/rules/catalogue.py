@@ -49,10 +49,11 @@ class CatalogueError(ValueError):
 class Clause:
     """One way to satisfy (or breach) a rule: a phrase said in a unit, with optional scope and conditions.
 
-    ``say`` must occur (not negated, unless ``negation`` is off); each of ``with`` in the same unit, in the
-    line that introduced it, or within ``near`` units of it on the page; ``about`` (the topic) in the same clause, or for an anaphoric sentence ("this
-    information is optional") or a form line, in the nearest earlier unit within ``reach`` (or, for a form
-    line, the next ``ahead`` units) that names the topic or a rival; ``unless`` vetoes in the same clause.
+    ``say`` must occur (not negated, unless ``negation`` is off). Each of ``with`` must occur in the same
+    unit, in the line that introduced it, or within ``near`` units of it on the page. ``about`` (the topic)
+    must be named in the same clause; or, for an anaphoric sentence ("this information is optional") or a
+    form line, in the nearest earlier unit within ``reach`` (for a form line also the label on its row or the
+    next ``ahead`` units) that names the topic or one of its ``rivals``. ``unless`` vetoes in the same clause.
     """
 
     say: Term

@@ -94,7 +94,7 @@ class Checker(ABC):
             if doc.affirmed(term, hit.unit, clause.negation):
                 continue
             if unit.lead is not None and doc.affirmed(term, unit.lead, clause.negation):
-                first = min(first, unit.lead)  # the evidence starts at the line that introduced this list item
+                first = min(first, unit.lead)  # the evidence starts at the list's lead-in
                 continue
             nearby = [u for k in range(1, clause.near + 1) for u in (hit.unit - k, hit.unit + k)
                       if 0 <= u < len(doc.units) and doc.units[u].page == unit.page
