@@ -30,6 +30,7 @@ PUNCTUATION = {"-", "–", "—", "/", "&", "(", ")", ":", ";", ",", "•", "*",
 TALLEST = 3.0  # a word taller than this many times the page's median word is no printed wording
 CHAR_WIDTH = (0.12, 1.6)  # a word's width per character, in word heights
 PAD = 2  # pixels around a kept word's box
+ANSWER_WORDS = 8  # an answer beside a label is this short; a longer cell is a notice's table, printed
 PAPER = 255
 INK = 160  # darker than this, relative to the paper around it, is a mark
 PLACEHOLDER_FILL = 200
@@ -159,7 +160,7 @@ def _beside_labels(page: Page, boxes: list[Box]) -> set[int]:
 
     Whatever the label, known or not, what is written beside it is the family's answer, however well OCR
     read it (handwriting is sometimes read with good confidence); a form's wording there is limited to
-    further labels and the captions of tick boxes.
+    further labels, the captions of tick boxes, and cells longer than an answer (a notice's table).
     """
     out: set[int] = set()
     for row in rows(page):
@@ -167,7 +168,7 @@ def _beside_labels(page: Page, boxes: list[Box]) -> set[int]:
         if len(cells) < 2 or cells[0] is not row.cells[0] or not _label_like(cells[0].text):
             continue
         for cell in cells[1:]:
-            if not (labels.kind(cell.text) or cell.text.endswith(":")):
+            if len(cell.indices) <= ANSWER_WORDS and not (labels.kind(cell.text) or cell.text.endswith(":")):
                 out.update(cell.indices)
     return out
 

@@ -244,3 +244,14 @@ def test_printed_wording_survives(engine: TesseractEngine, font: str) -> None:
     got = Counter(t for w in engine.read(r.images[0], form.dpi) for t in tokens(w.text))
     survived = sum(min(n, got[t]) for t, n in wanted.items())
     assert survived >= 0.95 * sum(wanted.values())
+
+
+def test_no_log_line_or_error_names_a_value(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    p = page("Legal surname || KOWALSKA", "Email || zofia.k@example.com", "Postcode || LS12 4AB")
+    r = redact.redact([p], [Image.new("L", (p.width, p.height), 255)], pii.find([p]))
+    with pytest.raises(ValueError) as error:  # a page without its image
+        redact.redact([p, p], [Image.new("L", (p.width, p.height), 255)], pii.find([p]))
+    said = " ".join([record.getMessage() for record in caplog.records] + [str(error.value), repr(r)])
+    for value in ("KOWALSKA", "zofia", "LS12"):
+        assert value not in said
