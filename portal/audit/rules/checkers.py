@@ -128,26 +128,26 @@ class Checker(ABC):
             return None
         if not (unit.field or unit.lead is not None or names(self.anaphor, hit.unit, hit.clause)):
             return None
+        # Looking elsewhere, the nearest unit naming the topic or a rival decides; one naming both is a
+        # list of items ("ethnicity, language, nationality...") and says nothing about the topic alone.
         for c in range(hit.clause - 1, -1, -1):
-            if names(clause.about, hit.unit, c):
-                return hit.unit
-            if names(clause.rivals, hit.unit, c):
-                return None
+            topic, rival = names(clause.about, hit.unit, c), names(clause.rivals, hit.unit, c)
+            if topic or rival:
+                return hit.unit if topic and not rival else None
         around = list(range(hit.unit - 1, hit.unit - clause.reach - 1, -1))
         if unit.lead is not None and unit.lead not in around:
             around.insert(0, unit.lead)
         if unit.field:
             # a form line belongs first to the label on its left in the same printed row, wherever the OCR
             # put that label in reading order (labels and options are often read column by column)
-            ahead = list(range(hit.unit + 1, hit.unit + clause.ahead + 1))
-            around = doc.row_before(hit.unit) + around + ahead
+            around = doc.row_before(hit.unit) + around
+        around += list(range(hit.unit + 1, hit.unit + clause.ahead + 1))  # the questions that follow
         for u in around:
             if not 0 <= u < len(doc.units) or doc.units[u].page != unit.page:
                 continue
-            if names(clause.about, u):
-                return u
-            if names(clause.rivals, u):
-                return None
+            topic, rival = names(clause.about, u), names(clause.rivals, u)
+            if topic or rival:
+                return u if topic and not rival else None
         return None
 
     def any_of(self, doc: Document, clauses: tuple[Clause, ...]) -> Match | None:

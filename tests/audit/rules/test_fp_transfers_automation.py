@@ -42,6 +42,7 @@ FP14_PRESENT = [
     "The school does not make autornated decisions about pupils.",  # OCR: rn for m
 ]
 FP14_MISSING = [
+    "You have the right to object to automated decisions and to profiling.",  # a right, not whether used
     "Attendance data is subject to automated processing.",
     "We use an algorithm to predict grades.",
     "Our software uses artificial intelligence to mark homework.",
