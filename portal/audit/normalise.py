@@ -30,6 +30,7 @@ PAGE_SIZES = (A4, (8.5, 11.0))  # A4 and US Letter, short side first
 SMALL_SIDE = 1400  # longest side of the analysis copy
 LINE_HEIGHT_300 = 36.0  # median printed-line height (ascender to descender) at 300 dpi, in pixels
 OSD_TIMEOUT = 20.0
+MIN_SKEW = 0.2  # degrees: less than this is left alone
 PAGE_INSET = 0.008  # share of the way to the page's centre that found page corners move in
 
 
@@ -70,7 +71,7 @@ def normalise(source: SourcePage) -> tuple[Image.Image, int]:
     if turns:
         grey = np.ascontiguousarray(np.rot90(grey, turns))
     scale = TARGET_DPI / dpi if not KEEP_DPI[0] <= dpi <= KEEP_DPI[1] else 1.0
-    if abs(layout.skew) >= 0.2 or scale != 1.0:
+    if abs(layout.skew) >= MIN_SKEW or scale != 1.0:
         grey = _rotate_scale(grey, layout.skew, scale)
         dpi = round(dpi * scale)
     log.info("normalised: page found %s, turns %d, skew %.2f, scale %.2f, dpi %d",
@@ -82,7 +83,7 @@ def _grey(image: Image.Image) -> np.ndarray:
     """Return the image's pixels as an 8-bit greyscale array."""
     if image.mode == "RGB":
         return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2GRAY)
-    return np.array(image.convert("L"))
+    return np.asarray(image if image.mode == "L" else image.convert("L"))
 
 
 def _small(grey: np.ndarray) -> tuple[np.ndarray, float]:
@@ -95,7 +96,7 @@ def _small(grey: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def _background(small: np.ndarray) -> np.ndarray:
-    """Estimate the paper's brightness everywhere: ink removed by a grey closing, then smoothed."""
+    """Estimate the paper's brightness everywhere: ink removed by a grey dilation, then smoothed."""
     paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11)))
     tiny = cv2.resize(paper, (max(1, small.shape[1] // 8), max(1, small.shape[0] // 8)),
                       interpolation=cv2.INTER_AREA)
@@ -205,7 +206,7 @@ def _rotate_mask(ink: np.ndarray, skew: float, sideways: bool) -> np.ndarray:
     """Turn the mask so its lines run level (possibly upside down)."""
     if sideways:
         ink = np.ascontiguousarray(np.rot90(ink, 1))
-    if abs(skew) < 0.2:
+    if abs(skew) < MIN_SKEW:
         return ink
     h, w = ink.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
@@ -289,12 +290,19 @@ def _estimate_dpi(shape: tuple[int, ...], declared: int | None, line_height: flo
 
 
 def _rotate_scale(grey: np.ndarray, angle: float, scale: float) -> np.ndarray:
-    """Rotate by ``angle`` degrees counter-clockwise and scale, in one resampling, keeping every corner."""
+    """Scale, and rotate by ``angle`` degrees counter-clockwise keeping every corner; paper fills the gaps."""
+    if scale < 1:  # shrink first, averaging pixels (warpAffine cannot), then rotate the smaller image
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        scale = 1.0
+    if abs(angle) < MIN_SKEW:
+        if scale == 1:
+            return grey
+        return cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     h, w = grey.shape
     t = math.radians(angle)
     out_w = round((abs(w * math.cos(t)) + abs(h * math.sin(t))) * scale)
     out_h = round((abs(w * math.sin(t)) + abs(h * math.cos(t))) * scale)
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)
     matrix[:, 2] += (out_w / 2 - w / 2, out_h / 2 - h / 2)
-    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    return cv2.warpAffine(grey, matrix, (out_w, out_h), flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
+    paper = float(np.percentile(grey[::16, ::16], 90))
+    return cv2.warpAffine(grey, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC, borderValue=paper)

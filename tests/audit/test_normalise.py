@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import math
 
 import cv2
 import numpy as np
@@ -11,7 +12,7 @@ from PIL import Image
 
 from portal.audit import normalise as normalise_module
 from portal.audit.ingest import Limits, SourcePage, load
-from portal.audit.normalise import normalise
+from portal.audit.normalise import MIN_SKEW, normalise
 from tests.audit.conftest import KEY_PHRASES, read_text
 from tests.support import formgen
 
@@ -65,11 +66,15 @@ def test_text_layer_page_keeps_its_geometry(form: formgen.RenderedForm) -> None:
     assert image.mode == "L" and image.size == source.image.size and dpi == 300
 
 
-def test_150_dpi_scan_is_upscaled_to_300(form: formgen.RenderedForm, no_osd: None) -> None:
-    scan = formgen.degrade(form.image, dpi=150)
-    image, dpi = normalise(SourcePage(scan, 150))
+@pytest.mark.parametrize("scan_dpi, skew", [(150, 0.0), (150, 2.0), (600, 0.0), (600, 2.0)])
+def test_scans_are_rescaled_to_300_dpi(form: formgen.RenderedForm, no_osd: None, scan_dpi: int,
+                                       skew: float) -> None:
+    scan = formgen.degrade(form.image, dpi=scan_dpi, rotate=skew)
+    image, dpi = normalise(SourcePage(scan, scan_dpi))
     assert dpi == 300
-    assert abs(image.width - A4_300[0]) <= 4 and abs(image.height - A4_300[1]) <= 4
+    slack = 4 + 3508 * math.sin(math.radians(skew))  # a deskewed page keeps its corners
+    assert abs(image.width - A4_300[0]) <= slack and abs(image.height - A4_300[1]) <= slack
+    assert abs(layout_of(np.asarray(image)).skew) < MIN_SKEW
 
 
 def test_real_dpi_is_estimated_when_the_file_says_72(form: formgen.RenderedForm, no_osd: None) -> None:
