@@ -141,7 +141,10 @@ class Checker(ABC):
             # a form line belongs first to the label on its left in the same printed row, wherever the OCR
             # put that label in reading order (labels and options are often read column by column)
             around = doc.row_before(hit.unit) + around
-        around += list(range(hit.unit + 1, hit.unit + clause.ahead + 1))  # the questions that follow
+        for u in range(hit.unit + 1, hit.unit + clause.ahead + 1):  # the questions that follow, if any
+            if u >= len(doc.units) or not doc.units[u].field:
+                break
+            around.append(u)
         for u in around:
             if not 0 <= u < len(doc.units) or doc.units[u].page != unit.page:
                 continue

@@ -101,11 +101,15 @@ class Lexicon:
         """Split a joined word ("wecollect", "choosenot") into two known words, or leave it whole."""
         if token in self._splits:
             return self._splits[token]
-        best, longest = [token], 0
+        best, score = [token], (0, 0)
         for k in range(2, len(token) - 1):
             a, b = token[:k], token[k:]
-            if max(len(a), len(b)) >= 3 and self._word(a) and self._word(b) and max(len(a), len(b)) > longest:
-                best, longest = [a, b], max(len(a), len(b))
+            if max(len(a), len(b)) < 3 or not (self._word(a) and self._word(b)):
+                continue
+            # prefer the catalogue's own words and small function words ("forthe": "for the", not "fort he")
+            ours = sum(p in self.words or p in _FUNCTION for p in (a, b))
+            if (ours, max(len(a), len(b))) > score:
+                best, score = [a, b], (ours, max(len(a), len(b)))
         if len(self._splits) > _CACHE:
             self._splits.clear()
         self._splits[token] = best

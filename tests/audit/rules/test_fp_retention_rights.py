@@ -67,13 +67,14 @@ FP09_PRESENT = [
     "You also have the right to:\n• rectification\n• erasure\n• data portability",
     "You may request rectif1cation or erasure of your data.",  # OCR: 1 for i
     "In certain circumstances you can have inaccurate personal data rectified, blocked, erased or destroyed.",
+    "You can ask us to delete your data.",
 ]
 FP09_MISSING = [
-    "Please correct any errors on this sheet.",  # one right at most, and not as a right
+    "Please correct any errors on this sheet.",  # not stated as a right
     "You have the right to request access to your data.",
     "Contact us if you want to object.",
-    "You can ask us to delete your data.",  # one right only
     "Please keep your contact details up to date.",
+    "Records are deleted when pupils leave.",  # deletion, but not as a right
 ]
 
 
