@@ -75,7 +75,10 @@ def _raised(doc: Document, flag: Flag, items: tuple[str, ...], when: date | None
 
 
 def _general_notice(doc: Document, flag: Flag, context: Context) -> bool:
-    """Say whether the document is a general privacy notice: titled as one and covering several topics."""
+    """Say whether the document is a general privacy notice: broad in the data it names, titled as a notice
+    and covering several fair-processing topics (or covering many of them untitled)."""
+    if sum(bool(doc.hits(term)) for term in flag.breadth) < flag.min_breadth:
+        return False
     titled = flag.titles is not None and any(
         doc.units[u].field or doc.units[u].index - _first_on_page(doc, doc.units[u].page) < 5
         for u in doc.hits(flag.titles))

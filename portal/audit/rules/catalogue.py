@@ -118,6 +118,8 @@ class Flag:
     topics: tuple[str, ...] = ()
     min_topics: int = 0
     min_topics_untitled: int = 0
+    breadth: tuple[Term, ...] = ()  # kinds of data a general notice names
+    min_breadth: int = 0
 
 
 @dataclass(frozen=True)
@@ -356,7 +358,7 @@ class _Builder:
             raise CatalogueError("flags", "id", "each flag needs an id")
         owner = f"flag {raw['id']}"
         known = {"id", "items", "mentions", "unless", "negation", "dated_from", "titles", "topics",
-                 "min_topics", "min_topics_untitled"}
+                 "min_topics", "min_topics_untitled", "breadth", "min_breadth"}
         if unknown := set(raw) - known:
             raise CatalogueError(owner, sorted(unknown)[0], "unknown field")
         items = tuple(raw.get("items", ()))
@@ -365,7 +367,10 @@ class _Builder:
         dated = raw.get("dated_from")
         if dated is not None and not isinstance(dated, date):
             raise CatalogueError(owner, "dated_from", "expected a date YYYY-MM-DD")
-        for key in ("min_topics", "min_topics_untitled"):
+        breadth = raw.get("breadth", [])
+        if not isinstance(breadth, list):
+            raise CatalogueError(owner, "breadth", "expected a list of terms")
+        for key in ("min_topics", "min_topics_untitled", "min_breadth"):
             if not isinstance(raw.get(key, 0), int):
                 raise CatalogueError(owner, key, "expected a whole number")
         if not (items or "mentions" in raw or dated or "topics" in raw):
@@ -373,7 +378,9 @@ class _Builder:
         return Flag(raw["id"], items, self.optional(raw, "mentions", owner),
                     self.optional(raw, "unless", owner), bool(raw.get("negation", False)), dated,
                     self.optional(raw, "titles", owner),
-                    tuple(raw.get("topics", ())), raw.get("min_topics", 0), raw.get("min_topics_untitled", 0))
+                    tuple(raw.get("topics", ())), raw.get("min_topics", 0), raw.get("min_topics_untitled", 0),
+                    tuple(self.term(b, owner, f"breadth[{n}]") for n, b in enumerate(breadth)),
+                    raw.get("min_breadth", 0))
 
 
 _TOKEN = re.compile(r"\s*(\(|\)|\band\b|\bor\b|\bnot\b|\balways\b|before:\d{4}-\d{2}-\d{2}|[A-Z0-9]+)")

@@ -6,11 +6,13 @@ parent writes by their signature are excluded. The rest are graded:
 - strong: a date standing alone on a line near the top of the first page (a letter's date), or after a
   word that dates the document ("Dated", "Issued", "Updated", "Reviewed", "Published", "Version");
 - medium: any other full date in the text (a census day, a return-by date, "since 25 May 2018");
-- weak: a month and year ("September 2016"), a term ("Autumn term 2016") or an academic year ("2016/17",
-  read as 1 September of its first year): they place a form in time, but only roughly.
+- weak: a month and year ("September 2016"), read as the first of the month.
 
-The strongest grade present wins; among strong dates the first (the letterhead's) is taken, among medium
-and weak ones the latest (a document that mentions a date was written on or after it).
+A term ("Autumn term 2016") or an academic year ("2016/17") is not taken as a date: it spans months on both
+sides of the dates that matter (24 November 2016, 25 May and 28 June 2018), so such a form is undated and
+the GDPR flag rests on its wording. The strongest grade present wins; among strong dates the first (the
+letterhead's) is taken, among medium and weak ones the latest (a document that mentions a date was written
+on or after it).
 """
 from __future__ import annotations
 
@@ -29,9 +31,6 @@ _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_Y
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)?\d{2})(?![\d/.-])")
 _ISO = re.compile(r"\b(20\d{2})-(\d{2})-(\d{2})\b")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+{_YEAR}\b")
-_TERM_YEAR = re.compile(rf"\b(autumn|spring|summer)\s+(?:term\s+)?{_YEAR}\b")
-_ACADEMIC = re.compile(r"\b(20\d{2})\s*[/-]\s*(\d{2}|20\d{2})\b")
-_TERMS = {"autumn": 9, "spring": 1, "summer": 4}
 _EXCLUDE = re.compile(r"birth|\bd\.?o\.?b\b|\bborn\b|expir|next review|review date|valid until|"
                       r"due for review|\bsign(?:ed|ature)?\b|\bage[ds]?\b")
 _BESIDE = re.compile(r"\bsign(?:ed|ature)?\b|date of birth|\bd\.?o\.?b\b")
@@ -101,19 +100,13 @@ def _full_dates(text: str) -> list[date]:
 
 
 def _rough_dates(text: str) -> list[date]:
-    """Return month-year, term-year and academic-year dates, as the first day they can mean."""
-    found: list[date | None] = []
-    found += [_valid(int(m.group(2)), _MONTHS[m.group(1)[:3]], 1) for m in _MONTH_YEAR.finditer(text)]
-    found += [_valid(int(m.group(2)), _TERMS[m.group(1)], 1) for m in _TERM_YEAR.finditer(text)]
-    for m in _ACADEMIC.finditer(text):
-        first, second = int(m.group(1)), int(m.group(2)[-2:])
-        if second == (first + 1) % 100:
-            found.append(_valid(first, 9, 1))
+    """Return month-year dates, as the first day of the month."""
+    found = [_valid(int(m.group(2)), _MONTHS[m.group(1)[:3]], 1) for m in _MONTH_YEAR.finditer(text)]
     return [d for d in found if d is not None]
 
 
 def _strip_dates(text: str) -> str:
     """Remove every date-like run from a text, to see what else the line says."""
-    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC, _ISO, _MONTH_YEAR, _TERM_YEAR, _ACADEMIC):
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC, _ISO, _MONTH_YEAR):
         text = pattern.sub(" ", text)
     return text
