@@ -39,6 +39,7 @@ _DATING = re.compile(r"\b(dated|date of issue|issued|updated|last updated|review
 _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b")
 _DIGITISH = re.compile(r"\b[\doOlI|]{2,4}\b")
 TOP = 0.35  # a standalone date in the top third of page 1 is the letter's date
+CONTEXT = 40  # characters before a date that say what it is ("Date of birth:", "Review date:", "Issued")
 
 
 def printed_date(units: list[Unit], heights: dict[int, int]) -> date | None:
@@ -48,27 +49,27 @@ def printed_date(units: list[Unit], heights: dict[int, int]) -> date | None:
     weak: list[date] = []
     first_page = min((u.page for u in units), default=1)
     for n, unit in enumerate(units):
-        around = " ".join(u.raw for u in units[max(0, n - 1):n + 2])
-        if _BESIDE.search(around):
-            continue  # a date of birth, or the date a parent writes by their signature
-        text = _DIGITISH.sub(lambda m: m.group().replace("o", "0").replace("O", "0")
-                             .replace("l", "1").replace("I", "1").replace("|", "1")
+        text = _DIGITISH.sub(lambda m: m.group().replace("o", "0").replace("l", "1").replace("|", "1")
                              if any(c.isdigit() for c in m.group()) else m.group(), unit.raw)
-        if _EXCLUDE.search(text):
-            continue
         full = _full_dates(text)
-        rough = [] if full else _rough_dates(text)
-        if not full and not rough:
+        found = full or _rough_dates(text)
+        if not found:
             continue
-        rest = _strip_dates(text)
-        alone = len(re.findall(r"[a-z]{2,}", _WEEKDAY.sub("", rest))) <= 1
+        alone = len(re.findall(r"[a-z]{2,}", _WEEKDAY.sub("", _strip_dates(text)))) <= 1
+        around = " ".join(u.raw for u in units[max(0, n - 1):n + 2])
+        if alone and _BESIDE.search(around):
+            continue  # a date written in beside a signature or a date-of-birth label
         top = unit.page == first_page and unit.box[1] < TOP * heights.get(unit.page, 1)
-        if _DATING.search(text) or (alone and top):
-            strong.extend(full or rough)
-        elif full:
-            medium.extend(full)
-        else:
-            weak.extend(rough)
+        for start, when in found:
+            before = text[max(0, start - CONTEXT):start]
+            if _EXCLUDE.search(before):
+                continue  # a date of birth, an expiry or review date, a signature date
+            if _DATING.search(before) or (alone and top):
+                strong.append(when)
+            elif full:
+                medium.append(when)
+            else:
+                weak.append(when)
     if strong:
         return strong[0]
     if medium:
@@ -84,8 +85,8 @@ def _valid(year: int, month: int, day: int) -> date | None:
     return found if 2000 <= found.year <= date.today().year + 1 else None
 
 
-def _full_dates(text: str) -> list[date]:
-    """Return the day-month-year dates in a text, in order."""
+def _full_dates(text: str) -> list[tuple[int, date]]:
+    """Return the day-month-year dates in a text with where they start, in order."""
     found: list[tuple[int, date | None]] = []
     for m in _DAY_MONTH_YEAR.finditer(text):
         found.append((m.start(), _valid(int(m.group(3)), _MONTHS[m.group(2)[:3]], int(m.group(1)))))
@@ -96,13 +97,14 @@ def _full_dates(text: str) -> list[date]:
         found.append((m.start(), _valid(year, int(m.group(2)), int(m.group(1)))))
     for m in _ISO.finditer(text):
         found.append((m.start(), _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
-    return [d for _, d in sorted(found, key=lambda x: x[0]) if d is not None]
+    return sorted((start, d) for start, d in found if d is not None)
 
 
-def _rough_dates(text: str) -> list[date]:
-    """Return month-year dates, as the first day of the month."""
-    found = [_valid(int(m.group(2)), _MONTHS[m.group(1)[:3]], 1) for m in _MONTH_YEAR.finditer(text)]
-    return [d for d in found if d is not None]
+def _rough_dates(text: str) -> list[tuple[int, date]]:
+    """Return month-year dates, as the first day of the month, with where they start."""
+    found = [(m.start(), _valid(int(m.group(2)), _MONTHS[m.group(1)[:3]], 1))
+             for m in _MONTH_YEAR.finditer(text)]
+    return [(start, d) for start, d in found if d is not None]
 
 
 def _strip_dates(text: str) -> str:
