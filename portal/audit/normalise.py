@@ -32,6 +32,7 @@ LINE_HEIGHT_300 = 36.0  # median printed-line height (ascender to descender) at 
 OSD_TIMEOUT = 20.0
 MIN_SKEW = 0.2  # degrees: less than this is left alone
 PAGE_INSET = 0.008  # share of the way to the page's centre that found page corners move in
+QUARTER_TURNS = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_270}
 
 
 @dataclass(frozen=True)
@@ -46,53 +47,43 @@ class Layout:
 
 def normalise(source: SourcePage) -> tuple[Image.Image, int]:
     """Return the page as a greyscale image ready for OCR and the DPI to tell the OCR engine."""
-    grey = _grey(source.image)
+    image = source.image if source.image.mode == "L" else source.image.convert("L")
     if source.words is not None:  # a PDF text layer: its word boxes fix the geometry
-        return Image.fromarray(grey), source.dpi or TARGET_DPI
+        return image, source.dpi or TARGET_DPI
 
     # find the page: a photo of a sheet on a table is flattened to A4 at 300 dpi
-    small, factor = _small(grey)
-    page = _find_page(grey, small, factor)
+    small, factor = _small(image)
+    page = _find_page(image, small, factor)
     if page is not None:
-        grey, dpi = page, TARGET_DPI
-        small, factor = _small(grey)
+        image, dpi = page, TARGET_DPI
+        small, factor = _small(image)
     # light: divide by the paper's brightness where it is uneven (lamps, shadows)
     background = _background(small)
     if _uneven(background):
-        grey = _flatten_light(grey, background)
-        small, factor = _small(grey)
+        image = _flatten_light(image, background)
+        small, factor = _small(image)
         background = _background(small)
     # layout: line direction, skew, orientation (Tesseract's OSD confirms a turn) and text size
     layout = _layout(_ink(small, background), factor)
-    turns = _confirm_turns(grey, layout)
+    turns = _confirm_turns(image, layout)
     if page is None:
-        dpi = _estimate_dpi(grey.shape, source.dpi, layout.line_height)
-    # geometry: quarter turns, then skew and scale in one resampling
+        dpi = _estimate_dpi(image.size, source.dpi, layout.line_height)
+    # geometry: quarter turns, then skew and scale in as few resamplings as possible
     if turns:
-        grey = np.ascontiguousarray(np.rot90(grey, turns))
+        image = image.transpose(QUARTER_TURNS[turns])
     scale = TARGET_DPI / dpi if not KEEP_DPI[0] <= dpi <= KEEP_DPI[1] else 1.0
     if abs(layout.skew) >= MIN_SKEW or scale != 1.0:
-        grey = _rotate_scale(grey, layout.skew, scale)
+        image = _rotate_scale(image, layout.skew, scale)
         dpi = round(dpi * scale)
     log.info("normalised: page found %s, turns %d, skew %.2f, scale %.2f, dpi %d",
              page is not None, turns, layout.skew, scale, dpi)
-    return Image.fromarray(grey), dpi
+    return image, dpi
 
 
-def _grey(image: Image.Image) -> np.ndarray:
-    """Return the image's pixels as an 8-bit greyscale array."""
-    if image.mode == "RGB":
-        return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2GRAY)
-    return np.asarray(image if image.mode == "L" else image.convert("L"))
-
-
-def _small(grey: np.ndarray) -> tuple[np.ndarray, float]:
-    """Return the analysis copy (shrunk by a whole factor, the fast case) and its scale."""
-    step = math.ceil(max(grey.shape) / SMALL_SIDE)
-    if step == 1:
-        return grey, 1.0
-    size = (grey.shape[1] // step, grey.shape[0] // step)
-    return cv2.resize(grey, size, interpolation=cv2.INTER_AREA), 1 / step
+def _small(image: Image.Image) -> tuple[np.ndarray, float]:
+    """Return the analysis copy, shrunk by a whole factor by averaging, and its scale."""
+    step = math.ceil(max(image.size) / SMALL_SIDE)
+    return np.asarray(image.reduce(step) if step > 1 else image), 1 / step
 
 
 def _background(small: np.ndarray) -> np.ndarray:
@@ -111,11 +102,12 @@ def _uneven(background: np.ndarray) -> bool:
     return bool(low < 0.8 * high)
 
 
-def _flatten_light(grey: np.ndarray, background: np.ndarray) -> np.ndarray:
+def _flatten_light(image: Image.Image, background: np.ndarray) -> Image.Image:
     """Divide the full image by the upscaled background estimate, so paper becomes white."""
     paper = np.clip(background, 1, 255).astype(np.uint8)
-    full = cv2.resize(paper, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(grey, full, scale=255.0)  # 8-bit throughout: a 12 MP photo stays small in memory
+    full = cv2.resize(paper, image.size, interpolation=cv2.INTER_LINEAR)
+    # 8 bits throughout: a 12 MP photo stays small in memory
+    return Image.fromarray(cv2.divide(np.asarray(image), full, scale=255.0))
 
 
 def _ink(small: np.ndarray, background: np.ndarray) -> np.ndarray:
@@ -124,8 +116,10 @@ def _ink(small: np.ndarray, background: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- page and perspective
-def _find_page(grey: np.ndarray, small: np.ndarray, factor: float) -> np.ndarray | None:
+def _find_page(image: Image.Image, small: np.ndarray, factor: float) -> Image.Image | None:
     """Find a sheet photographed on a contrasting background and return it flattened to A4 at 300 dpi."""
+    if not _dark_border(small):  # a scan: the page fills the image
+        return None
     blurred = cv2.GaussianBlur(small, (5, 5), 0)
     edges = cv2.dilate(cv2.Canny(blurred, 30, 90), np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -147,8 +141,16 @@ def _find_page(grey: np.ndarray, small: np.ndarray, factor: float) -> np.ndarray
         width, height = height, width
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
-    return cv2.warpPerspective(grey, matrix, (width, height), flags=cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REPLICATE)
+    return Image.fromarray(cv2.warpPerspective(np.asarray(image), matrix, (width, height),
+                                               flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+
+
+def _dark_border(small: np.ndarray) -> bool:
+    """Tell whether the image's edges are darker than its paper, as a table around a photographed page is."""
+    edge = max(2, min(small.shape) // 50)
+    border = np.concatenate([small[:edge].ravel(), small[-edge:].ravel(), small[:, :edge].ravel(),
+                             small[:, -edge:].ravel()])
+    return bool(np.median(border) < 0.8 * np.percentile(small, 90))
 
 
 def _brighter_inside(small: np.ndarray, quad: np.ndarray) -> bool:
@@ -175,8 +177,8 @@ def _layout(ink: np.ndarray, factor: float) -> Layout:
     ys, xs = np.nonzero(ink)
     if len(ys) < 200:
         return Layout(0, 0.0, None, False)
-    if len(ys) > 20_000:
-        pick = np.random.default_rng(0).choice(len(ys), 20_000, replace=False)
+    if len(ys) > 10_000:
+        pick = np.random.default_rng(0).choice(len(ys), 10_000, replace=False)
         ys, xs = ys[pick], xs[pick]
     across, skew_across = _best_angle(ys, xs)
     down, skew_down = _best_angle(-xs, ys)  # the same points, the page turned a quarter counter-clockwise
@@ -247,22 +249,21 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=True))
 
 
-def _confirm_turns(grey: np.ndarray, layout: Layout) -> int:
+def _confirm_turns(image: Image.Image, layout: Layout) -> int:
     """Return the quarter turns to apply: the cheap guess, checked by OSD unless surely upright or blank."""
     if layout.turns == 0 and (layout.sure or layout.line_height is None):
         return 0
-    osd = _osd_turns(grey)
+    osd = _osd_turns(image)
     if osd is not None:
         return osd
     return layout.turns if layout.sure else 0
 
 
-def _osd_turns(grey: np.ndarray) -> int | None:
+def _osd_turns(image: Image.Image) -> int | None:
     """Ask Tesseract's orientation detection on a half-size copy; None when it fails or is unsure."""
-    half = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     with tempfile.TemporaryDirectory(prefix="audit-osd-") as folder:
         path = os.path.join(folder, "page.pnm")
-        Image.fromarray(half).save(path, "PPM")
+        image.reduce(2).save(path, "PPM")
         try:
             report = run(pytesseract.image_to_osd, path, config=f"--dpi {TARGET_DPI // 2}",
                          timeout=OSD_TIMEOUT)
@@ -276,10 +277,10 @@ def _osd_turns(grey: np.ndarray) -> int | None:
 
 
 # ---------------------------------------------------------------- resolution and resampling
-def _estimate_dpi(shape: tuple[int, ...], declared: int | None, line_height: float | None) -> int:
+def _estimate_dpi(size: tuple[int, int], declared: int | None, line_height: float | None) -> int:
     """Estimate the scan's real DPI from the page size, the declared DPI and the printed text's size."""
     from_text = TARGET_DPI * line_height / LINE_HEIGHT_300 if line_height else None
-    short, long = sorted(shape[:2])
+    short, long = sorted(size)
     candidates = [short / size[0] for size in PAGE_SIZES if abs(long / short * size[0] / size[1] - 1) < 0.03]
     if declared and declared not in (72, 96):
         candidates.append(declared)
@@ -289,15 +290,16 @@ def _estimate_dpi(shape: tuple[int, ...], declared: int | None, line_height: flo
     return round(from_text) if from_text else TARGET_DPI
 
 
-def _rotate_scale(grey: np.ndarray, angle: float, scale: float) -> np.ndarray:
+def _rotate_scale(image: Image.Image, angle: float, scale: float) -> Image.Image:
     """Scale, and rotate by ``angle`` degrees counter-clockwise keeping every corner; paper fills the gaps."""
+    grey = np.asarray(image)
     if scale < 1:  # shrink first, averaging pixels (warpAffine cannot), then rotate the smaller image
         grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         scale = 1.0
     if abs(angle) < MIN_SKEW:
-        if scale == 1:
-            return grey
-        return cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        if scale != 1:
+            grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        return Image.fromarray(grey)
     h, w = grey.shape
     t = math.radians(angle)
     out_w = round((abs(w * math.cos(t)) + abs(h * math.sin(t))) * scale)
@@ -305,4 +307,5 @@ def _rotate_scale(grey: np.ndarray, angle: float, scale: float) -> np.ndarray:
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)
     matrix[:, 2] += (out_w / 2 - w / 2, out_h / 2 - h / 2)
     paper = float(np.percentile(grey[::16, ::16], 90))
-    return cv2.warpAffine(grey, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC, borderValue=paper)
+    return Image.fromarray(cv2.warpAffine(grey, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC,
+                                          borderValue=paper))
