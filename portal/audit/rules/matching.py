@@ -22,6 +22,10 @@ _SUBJECT_CUES = frozenset(skeleton(w) for w in ("no", "neither", "none", "nobody
 # "tick". Only a negated subject reaches past it: "no information will be shared".
 _MODALS = frozenset(skeleton(w) for w in ("will", "would", "shall", "should", "must", "can", "could", "may",
                                           "might"))
+# A subordinate clause has its own scope: "you need not reply if your child was born here" does not negate
+# "if your child was born here".
+_SUBORDINATORS = frozenset(skeleton(w) for w in ("if", "unless", "where", "when", "whether", "because",
+                                                 "although", "while", "whilst"))
 # A subject starts a new clause: "if you do not reply we will assume" does not negate "assume".
 _SUBJECTS = frozenset(skeleton(w) for w in ("we", "you", "they", "i", "he", "she"))
 _FUNCTION = frozenset(skeleton(w) for w in (
@@ -172,7 +176,7 @@ class Document:
         A phrasing that holds its own negation ("will not affect") is not negated again.
         """
         unit, tokens = self.units[hit.unit], self.tokens[hit.unit]
-        if any(t in _CUES for t in tokens[hit.first:hit.last + 1]):
+        if any(t in _CUES for t in tokens[hit.first:hit.last + 1]) or tokens[hit.first] in _SUBORDINATORS:
             return False
         cues = _SUBJECT_CUES if tokens[hit.first] in _MODALS else _CUES
         k, steps = hit.first, 0

@@ -43,6 +43,8 @@ CEN06_VIOLATION = [
     "The school will ascribe an ethnicity based on our observations.",
     "Staff will decide your child's ethnicity based on their appearance.",
     "lf you do not reply we wi1l assume the answer is United Kingdom.",  # OCR: l for I, 1 for l
+    "If your child was born in the UK and is British you do not need to return this form.",
+    "Where no slip is returned we will have to enter British for nationality.",
 ]
 CEN06_CLEAR = [
     "Ethnicity is recorded as declared by you.",
@@ -50,6 +52,7 @@ CEN06_CLEAR = [
     "We will not assume anything about your child's nationality.",
     "Please tell us your child's ethnic background.",
     "We will never ascribe an ethnicity to a pupil.",
+    "If you do not wish to provide them, tell us and we will record refused.",  # a refusal, not a non-reply
 ]
 
 
@@ -75,6 +78,10 @@ CEN07_VIOLATION = [
     "Parents of children born outside the UK only should fill in this form.",
     "If your child was born abroad, please state their nationality and country of birth.",
     "Non Brit1sh children: please complete the section below.",  # OCR: 1 for i
+    "This form is only for families whose child is not a British national.",
+    "We are writing only to families of children who speak English as an additional language.",
+    "This form is to be completed for pupils who have arrived in the UK from another country.",
+    "If your child was born in the UK and is British you do not need to return this form.",
 ]
 CEN07_CLEAR = [
     "All families are asked the same questions.",

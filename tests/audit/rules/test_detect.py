@@ -150,6 +150,7 @@ DATED = [
     ("Privacy notice\n\nLast updated: 14/06/2019", date(2019, 6, 14)),
     ("Oakfield Primary School\n\n12 September 2O16\n\nDear Parent", date(2016, 9, 12)),  # OCR: O for 0
     ("Dear Parent\n\nLetter of 21st November, 2018 about the census", date(2018, 11, 21)),
+    ("Privacy notice\n\nDate of issue: 2 September 2019     Review date: September 2020", date(2019, 9, 2)),
 ]
 UNDATED = [
     "School Census 2016/17\n\nPlease complete the form below.",  # an academic year is not a date

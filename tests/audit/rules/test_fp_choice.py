@@ -12,8 +12,13 @@ PRESENT = [
     "Nationality is compulsory.",  # says which item is compulsory (CEN-01 is another matter)
     "You do not have to answer these questions.",
     "Answering is not cornpulsory.",  # OCR: rn for m
+    "School census information required by the DfE:",
+    "Two new items have to be recorded for every pupil.",
 ]
 MISSING = [
+    "You do not need to return this form if your child was born in the UK.",  # selects, does not say optional
+    "This information is needed so that staff can look after your child.",
+    "Under the GDPR we must tell you how we use your information.",  # a duty of the school, not the reader's
     "Please complete all sections.",
     "Nationality: ____________",
     "Thank you for your help.",

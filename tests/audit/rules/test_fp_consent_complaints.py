@@ -11,6 +11,7 @@ FP10_PRESENT = [
     "Consent can be withdrawn at any time.",
     "You may withdravv your consent by writing to us.",  # OCR: vv for w
     "You can opt out of the photo gallery at any time.",
+    "Your consent lasts while your child is at the school.\nYou can withdraw it by emailing the office.",
 ]
 FP10_MISSING = [
     "We will ask for your consent before sharing photos.",

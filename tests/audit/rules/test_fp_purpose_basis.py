@@ -12,6 +12,8 @@ FP03_PRESENT = [
     "This data helps the school to plan support for pupils who need it.",
     "We use th1s lnformation to monitor pupil progress.",  # OCR damage
     "We use the pupil data:\n• to support pupil learning\n• to monitor and report on pupil progress",
+    "To keep your child safe on the trip, please list any allergies.",
+    "We ask for this so that staff can look after your child properly.",
 ]
 FP03_MISSING = [
     "Please complete the form and return it to the office.",
@@ -19,6 +21,8 @@ FP03_MISSING = [
     "We collect information about your child.",
     "The information is held securely on the school's system.",
     "For the purposes of the Data Protection Act the school is registered with the ICO.",  # not a purpose
+    "Thank you for your help with this.",  # help as a noun
+    "For the census we need to record the reason for the placement.",  # a destination, not a use
 ]
 
 

@@ -12,12 +12,15 @@ FP05_PRESENT = [
     "We routinely share pupil information with:\n• our local authority\n• the NHS",
     "Information is shared with the D.f.E.",  # dotted acronym
     "Some details are sent to the Dept for Education each term.",
+    "Photographs of school events may be published by the local press.",
+    "I consent to the school sharing this medical information with the outdoor centre.",
 ]
 FP05_MISSING = [
     "We do not share your data with anyone.",
     "Your information is kept securely in school.",
     "We never pass information to third parties.",
     "Please share any concerns with your child's teacher.",  # a teacher is not a recipient of the data
+    "This will be passed on exactly as you give it.",  # passed on, but to nobody named
     "Thank you for completing this form.",
 ]
 

@@ -96,6 +96,7 @@ def test_misread_words_are_repaired_and_joined_words_split() -> None:
     assert units("Scliool infonnation") == [canon_text("school information")]  # two misread letters
     assert units("Wecollect nationa lity")[0].startswith(canon_text("we collect nationality"))
     assert units("you may choosenot to")[0] == canon_text("you may choose not to")
+    assert units("collected forthe census")[0] == canon_text("collected for the census")  # not "fort he"
 
 
 def test_real_words_are_not_repaired_into_catalogue_words() -> None:
