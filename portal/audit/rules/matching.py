@@ -144,6 +144,7 @@ class Document:
         self._canon, self._canon_at = _join([" " + u.canon for u in self.units])
         self._raw, self._raw_at = _join([u.raw for u in self.units])
         self._cache: dict[int, dict[int, list[Hit]]] = {}
+        self._ocr_confidence: float | None = None
 
     def hits(self, term: Term) -> dict[int, list[Hit]]:
         """Return the term's hits grouped by unit index, in document order."""
@@ -221,8 +222,10 @@ class Document:
 
     def ocr_confidence(self) -> float:
         """Return the mean OCR confidence (0-1) of every word of the document."""
-        words = [w for page in self.pages.values() for w in page.words]
-        return sum(w.conf for w in words) / (100 * len(words)) if words else 0.0
+        if self._ocr_confidence is None:
+            words = [w for page in self.pages.values() for w in page.words]
+            self._ocr_confidence = sum(w.conf for w in words) / (100 * len(words)) if words else 0.0
+        return self._ocr_confidence
 
 
 def _join(texts: list[str]) -> tuple[str, list[int]]:

@@ -20,7 +20,7 @@ def finding(text: str, rule_id: str, flags: str = "", when: date | None = None) 
 
 
 def audit(text: str, rule_id: str, when: date | None = None) -> Finding:
-    """Return the Finding of one rule on ``text`` with the context detected from the text itself."""
+    """Return the Finding of one rule on ``text`` with the context detected from the text (and ``when``)."""
     pages = [page(text)]
     context = detect.detect(pages, when)
     return {f.rule_id: f for f in rules.check(pages, context)}[rule_id]
