@@ -101,3 +101,11 @@ def test_a_dense_page_is_checked_within_budget() -> None:
         times.append(time.process_time() - started)
     assert len(page(DENSE_PAGE).words) > 600
     assert min(times) < BUDGET, f"{min(times) * 1000:.1f} ms per page"
+
+
+def test_the_reading_left_by_detect_is_taken_by_check() -> None:
+    p = page(DENSE_PAGE)
+    context = detect.detect([p], None)
+    assert rules._handoff and rules._handoff[0].pages[1] is p  # left for the check that follows
+    rules.check([p], context)
+    assert rules._handoff == []  # taken: the OCR text is not kept past the audit
