@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import re
 import tempfile
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from PIL import Image
 
 from .errors import OcrFailed
 from .ingest import SourcePage
-from .ocr import run
+from .ocr import page_file, run
 
 log = logging.getLogger(__name__)
 
@@ -262,8 +261,7 @@ def _confirm_turns(image: Image.Image, layout: Layout) -> int:
 def _osd_turns(image: Image.Image) -> int | None:
     """Ask Tesseract's orientation detection on a half-size copy; None when it fails or is unsure."""
     with tempfile.TemporaryDirectory(prefix="audit-osd-") as folder:
-        path = os.path.join(folder, "page.pnm")
-        image.reduce(2).save(path, "PPM")
+        path = page_file(image.reduce(2), folder, TARGET_DPI // 2)
         try:
             report = run(pytesseract.image_to_osd, path, config=f"--dpi {TARGET_DPI // 2}",
                          timeout=OSD_TIMEOUT)
