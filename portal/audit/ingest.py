@@ -31,9 +31,10 @@ HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"
 # What a damaged file makes Pillow or its plugins raise while decoding.
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, RuntimeError,
                  struct.error, zlib.error)
-_DECODING = threading.Lock()
-_PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call into it at a time in the whole process
 MIN_TEXT_CHARS = 30  # fewer visible characters than this: treat the PDF page as a scan
+
+_DECODING = threading.Lock()  # decodes take turns: see _raster
+_PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call into it at a time in the whole process
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,8 @@ def _text_layer(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
             continue
         obj = pdfium_c.FPDFText_GetTextObject(textpage, index)
         if obj and pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
-            continue  # an earlier OCR's hidden layer: read the page ourselves instead
+            chars.append((" ", None))  # an earlier OCR's hidden layer: read the page ourselves instead
+            continue
         visible += 1
         chars.append((char, _device_box(page, textpage.get_charbox(index), size)))
     if visible < MIN_TEXT_CHARS:

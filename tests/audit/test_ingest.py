@@ -7,6 +7,7 @@ import tracemalloc
 
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import Image
 
@@ -201,3 +202,15 @@ def test_pdf_pages_render_only_when_used(small_page: Image.Image, monkeypatch: p
     assert len(pages) == 3 and rendered == []
     assert pages[1].image.width in (2479, 2480, 2481) and pages[1].words is None
     assert rendered == [1]
+
+
+def test_hidden_text_of_an_earlier_ocr_is_not_trusted() -> None:
+    doc = pdfium.PdfDocument(formgen.text_pdf([["The Department for Education census information"] * 3]))
+    page = doc[0]
+    for obj in page.get_objects():
+        pdfium_c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
+    page.gen_content()
+    buf = io.BytesIO()
+    doc.save(buf)
+    [source] = load(buf.getvalue(), Limits())
+    assert source.words is None  # read by our own OCR, like a scan
