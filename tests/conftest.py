@@ -31,7 +31,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep, drop = [], []
     for item in items:
         marked = item.get_closest_marker("scale") is not None
-        wanted = (marked or "app" in getattr(item, "fixturenames", ())) if SCALE else not marked
+        wanted = (marked or "app_config" in getattr(item, "fixturenames", ())) if SCALE else not marked
         (keep if wanted else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
@@ -61,8 +61,10 @@ def app_config(tmp_path: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "RESUME_JOBS": False,
     }
-    if SCALE:  # the session's PostgreSQL database and its Celery worker instead
-        config.update(request.getfixturevalue("scaled_stack").settings)
+    if SCALE:  # the session's PostgreSQL database and its Celery worker instead, emptied as SQLite is new
+        stack = request.getfixturevalue("scaled_stack")
+        stack.empty()
+        config.update(stack.settings)
     return config
 
 
@@ -72,8 +74,6 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(app_config)
     with app.app_context():
         flask_migrate.upgrade()
-        if SCALE:
-            services.empty(app)  # the database outlives the test: start from no rows, as SQLite does
     yield app
     queue = app.extensions["jobs"]
     if hasattr(queue, "join"):

@@ -70,8 +70,10 @@ def fault_settings(fault_db: services.Database, broker: services.RedisServer) ->
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any], fault_settings: dict[str, Any]) -> dict[str, Any]:
-    """Point the web app at this module's database and the private broker."""
+def app_config(app_config: dict[str, Any], fault_settings: dict[str, Any],
+               fault_db: services.Database) -> dict[str, Any]:
+    """Point the web app at this module's database, emptied, and the private broker."""
+    fault_db.empty()
     return {**app_config, **fault_settings}
 
 

@@ -177,6 +177,7 @@ def test_a_submission_left_running_by_a_crash_is_resumed_at_start(app_config: di
         submission = db.session.execute(db.select(Submission)).scalar_one()
         assert submission.status == JobStatus.DONE and submission.attempts == 2
         assert count(PendingUpload) == 0 and count(Finding) > 0
+        db.session.remove()  # give the connection back first: PostgreSQL's would leak past dispose()
         db.engine.dispose()
 
 

@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import psycopg
-from flask import Flask
 from psycopg import sql
 
 REPO = Path(__file__).resolve().parents[2]
@@ -75,6 +74,17 @@ class Database:
         """Open a plain connection to the database."""
         return psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=self.name,
                                autocommit=autocommit, connect_timeout=5)
+
+    def empty(self) -> None:
+        """Delete every row but the migration's version, as a new database would have (sequences go on)."""
+        with self.connect() as connection:
+            tables = [name for (name,) in connection.execute(
+                "SELECT tablename FROM pg_tables"
+                " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )]
+            if tables:
+                connection.execute(sql.SQL("TRUNCATE {} CASCADE").format(
+                    sql.SQL(", ").join(sql.Identifier(name) for name in tables)))
 
     def drop(self) -> None:
         """Drop the database, ending any connection still open to it."""
@@ -178,7 +188,7 @@ class Worker:
                                             stderr=subprocess.STDOUT, start_new_session=True)
         self.pid = self.process.pid
 
-    def wait_ready(self, timeout: float = 90) -> Worker:
+    def wait_ready(self, timeout: float = 120) -> Worker:
         """Wait until the worker consumes from its queue; raise with its log when it does not."""
         deadline = time.monotonic() + timeout
         while " ready." not in self.log.read_text(errors="replace"):
@@ -272,6 +282,7 @@ class Stack:
     def __init__(self, folder: Path) -> None:
         check_redis()
         self.database = Database("test")
+        self.worker: Worker | None = None
         try:
             tag = f"{os.getpid()}-{secrets.token_hex(3)}"
             self.settings: dict[str, object] = {
@@ -286,14 +297,29 @@ class Stack:
             migrate(self.settings)
             self.worker = Worker(folder / "worker.log", settings_env(
                 {**self.settings, "DATABASE_URL": self.database.url("portal-test-worker")}
-            ), str(self.settings["AUDIT_QUEUE"]), concurrency=2).wait_ready()
+            ), str(self.settings["AUDIT_QUEUE"]), concurrency=2)
+            self.worker.wait_ready()
         except BaseException:
+            if self.worker is not None:
+                self.worker.stop()
             self.database.drop()
             raise
 
+    def empty(self) -> None:
+        """Empty the database and forget the queue's marks, for the next test."""
+        import redis
+
+        self.database.empty()
+        client = redis.Redis.from_url(str(self.settings["BROKER_URL"]))
+        try:
+            client.delete(f"portal:{self.settings['AUDIT_QUEUE']}:sent")
+        finally:
+            client.close()
+
     def stop(self) -> None:
         """Stop the worker and drop the database."""
-        self.worker.stop()
+        if self.worker is not None:
+            self.worker.stop()
         self.database.drop()
 
 
@@ -303,15 +329,3 @@ def settings_env(settings: Mapping[str, object]) -> dict[str, str]:
     env.update({f"PORTAL_{key}": v if isinstance(v, str) else json.dumps(v) for key, v in settings.items()})
     return env
 
-
-def empty(app: Flask) -> None:
-    """Delete every row of a database shared by the session's tests, and the queue's marks, in app context."""
-    from portal.extensions import db
-
-    if db.engine.dialect.name == "postgresql":
-        tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql(f"TRUNCATE {tables} CASCADE")
-    queue = app.extensions["jobs"]
-    if hasattr(queue, "marks"):
-        queue.redis().delete(queue.marks)
