@@ -127,15 +127,18 @@ def _continues(run: list[_Line], cur: _Line, measure: int) -> bool:
 
     It does when the last line runs to the margin (a line wrapped), or ends with a comma, a hyphen or (if
     it is at least half a line long) a word like "the" or "with", or when ``cur`` starts in lower case. A
-    short line followed by a capital is a heading or a label.
+    short line followed by a capital is a heading or a label. Across a paragraph break (OCR starts one at a
+    ragged line end) only the plain signs count: a lower-case start, a trailing comma, hyphen or "the".
     """
     prev = run[-1]
-    if prev.key != cur.key or prev.ends or prev.form or cur.bullet or (run[0].bullet and not cur.lower):
+    if prev.key[0] != cur.key[0] or prev.ends or prev.form or cur.bullet or (run[0].bullet and not cur.lower):
         return False
+    last = fold(prev.raw[-1])
+    if prev.key != cur.key:
+        return cur.lower or last.endswith((",", "-")) or last in _FUNCTION_END
     left = min(d.left for d in run)
     width = max(1, measure - left)
     filled = prev.right - left >= 0.7 * width and len(prev.raw) >= 6  # a wrapped line, not a short heading
-    last = fold(prev.raw[-1])
     wrapped = last in _FUNCTION_END and prev.right - left >= 0.5 * width
     return filled or wrapped or cur.lower or last.endswith((",", "-"))
 
