@@ -136,10 +136,9 @@ def test_a_sentence_runs_on_across_a_ragged_paragraph_break() -> None:
     from portal.audit.document import Page, Word
 
     # OCR often starts a new paragraph after a short, ragged line; "for" shows the sentence goes on
-    words = [Word("We", (200, 100, 260, 140), 95, 1, 1, 1), Word("return", (280, 100, 420, 140), 95, 1, 1, 1),
-             Word("it", (440, 100, 470, 140), 95, 1, 1, 1), Word("to", (490, 100, 530, 140), 95, 1, 1, 1),
-             Word("the", (550, 100, 620, 140), 95, 1, 1, 1), Word("Department", (640, 100, 900, 140), 95, 1, 1, 1),
-             Word("for", (920, 100, 990, 140), 95, 1, 1, 1),
-             Word("Education.", (200, 160, 440, 200), 95, 1, 2, 1)]
+    first = [("We", 200, 260), ("return", 280, 420), ("it", 440, 470), ("to", 490, 530), ("the", 550, 620),
+             ("Department", 640, 900), ("for", 920, 990)]
+    words = [Word(t, (left, 100, right, 140), 95, 1, 1, 1) for t, left, right in first]
+    words.append(Word("Education.", (200, 160, 440, 200), 95, 1, 2, 1))
     doc = rules.document([Page(1, 2480, 3508, 300, words)])
     assert [u.canon for u in doc.units] == [canon_text("We return it to the Department for Education.")]
