@@ -56,7 +56,7 @@ def page_from_text(text: str, number: int = 1) -> Page:
             if line_no:
                 par += 1
                 line_no = 0
-                y += _LINE_H // 2
+                y += _LINE_H
             continue
         line_no += 1
         x = _MARGIN + _CHAR_W * (len(raw_line) - len(raw_line.lstrip()))

@@ -30,6 +30,7 @@ _STOP_WORDS = frozenset({"please"})
 _STOP_AFTER = re.compile(r"[,;:(]$|[)\"]$")
 MAX_WORDS = 60  # a sentence longer than this (a table read as prose) is cut at its next line end
 MAX_ITEMS = 15  # list items one lead-in line can introduce
+LINE_GAP = 1.2  # a gap above a line of more than this many line heights starts a new paragraph
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ class _Line:
     bullet: bool
     lower: bool
     key: tuple[int, int]
+    top: int
+    bottom: int
 
 
 def build(pages: list[Page], spell: Speller) -> list[Unit]:
@@ -96,7 +99,7 @@ def _describe(page: Page, line: Line) -> _Line:
     first = page.words[line.indices[0]]
     return _Line(line, raw, _form_words(raw), bool(_END.search(raw[-1])) or raw[-1].endswith((":", ";")),
                  line.box[2], line.box[0], (bool(_BULLET.match(raw[0])) or is_box(raw[0])) and len(raw) > 1,
-                 raw[0][:1].islower(), (first.block, first.par))
+                 raw[0][:1].islower(), (first.block, first.par), line.box[1], line.box[3])
 
 
 def _form_words(raw: list[str]) -> bool:
@@ -127,15 +130,17 @@ def _continues(run: list[_Line], cur: _Line, measure: int) -> bool:
 
     It does when the last line runs to the margin (a line wrapped), or ends with a comma, a hyphen or (if
     it is at least half a line long) a word like "the" or "with", or when ``cur`` starts in lower case. A
-    short line followed by a capital is a heading or a label. Across a paragraph break (OCR starts one at a
-    ragged line end) only the plain signs count: a lower-case start, a trailing comma, hyphen or "the".
+    short line followed by a capital is a heading or a label. Across the paragraph or block breaks OCR makes
+    at ragged line ends, only the plain signs count, and only for the next line down (not one a paragraph
+    gap away).
     """
     prev = run[-1]
-    if prev.key[0] != cur.key[0] or prev.ends or prev.form or cur.bullet or (run[0].bullet and not cur.lower):
+    if prev.ends or prev.form or cur.bullet or (run[0].bullet and not cur.lower):
         return False
     last = fold(prev.raw[-1])
+    close = cur.top - prev.bottom < LINE_GAP * max(1, prev.bottom - prev.top)
     if prev.key != cur.key:
-        return cur.lower or last.endswith((",", "-")) or last in _FUNCTION_END
+        return close and (cur.lower or last.endswith((",", "-")) or last in _FUNCTION_END)
     left = min(d.left for d in run)
     width = max(1, measure - left)
     filled = prev.right - left >= 0.7 * width and len(prev.raw) >= 6  # a wrapped line, not a short heading

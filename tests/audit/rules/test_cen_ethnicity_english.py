@@ -12,6 +12,7 @@ CEN11_PRESENT = [
     "Your child's ethnicity is recorded as declared by you.",
     "Providing ethnicity and first language is voluntary.",
     "Parents and pupils decide which ethnic group they belong to.",
+    "Ethnic origin and first language are only recorded as you describe them.",
     "Ethnic group\n\u2610 Mixed\n\u2610 Any other ethnic group\n\u2610 Prefer not to say",
     "l do not wish an ethnic backgr0und to be rec0rded",  # OCR: l for I, 0 for o
 ]
