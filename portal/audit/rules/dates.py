@@ -57,7 +57,7 @@ def printed_date(units: list[Unit], heights: dict[int, int]) -> date | None:
             continue
         alone = len(re.findall(r"[a-z]{2,}", _WEEKDAY.sub("", _strip_dates(text)))) <= 1
         around = " ".join(u.raw for u in units[max(0, n - 1):n + 2])
-        if alone and _BESIDE.search(around):
+        if _BESIDE.search(unit.raw) or alone and _BESIDE.search(around):
             continue  # a date written in beside a signature or a date-of-birth label
         top = unit.page == first_page and unit.box[1] < TOP * heights.get(unit.page, 1)
         for start, when in found:

@@ -158,6 +158,7 @@ UNDATED = [
     "Autumn Term 2016\n\nDear Parent",  # nor is a term
     "Date of birth: 04/05/2010",
     "Signed: ____________   Date: 12/10/2016",
+    "Signed (parent/carer): J Smith, written in by hand     Date: 05/12/2018",  # far from "Signed"
     "Please return this form to the office.",
     "Data Protection Act 1998 and Education Act 1996",
     "Next review date: September 2020",

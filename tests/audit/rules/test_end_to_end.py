@@ -8,9 +8,9 @@ import pytesseract
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from portal.audit import detect, rules
+from portal.audit import detect, ingest, normalise, rules
 from portal.audit.document import Context, Finding, Page, union
-from portal.audit.ocr import words
+from portal.audit.ocr import TesseractEngine, words
 from tests.support import formgen
 
 pytestmark = pytest.mark.slow
@@ -106,3 +106,15 @@ def test_gdpr_era_letter_dated_on_the_page() -> None:
     assert found["FP-11"].status == "present"
     assert found["FP-02"].status == "missing"
     assert found["CEN-01"].status == "missing"
+
+
+def test_phone_photo_of_the_sheet_through_the_engine() -> None:
+    """A 12 MP phone photo (perspective, shadow, JPEG) read as the pipeline reads it."""
+    photo = formgen.degrade(formgen.render_form(seed=5).image, phone=True, seed=5)
+    source = ingest.load(formgen.to_bytes(photo, "JPEG", dpi=None, quality=80), ingest.Limits())[0]
+    image, dpi = normalise.normalise(source)
+    page = Page(1, image.width, image.height, dpi, TesseractEngine(timeout=180).read(image, dpi))
+    context, found = audit(page)
+    assert {"NAT", "ETH", "CEN"} <= set(context.flags) and context.form_date is None
+    for rule_id in ("FP-05", "CEN-01", "CEN-02", "CEN-03", "CEN-09", "CEN-11"):
+        assert found[rule_id].status == "present", rule_id
