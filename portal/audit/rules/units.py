@@ -210,10 +210,12 @@ def _unit(page: Page, sentence: list[tuple[int, bool]], index: int, spell: Spell
         fuzzy.append(corrected)
         at += len(token) + 1
     indices = [i for i, _ in sentence]
-    first_line = page.words[indices[0]].line_key
-    single = all(page.words[i].line_key == first_line for i in indices)
+    line_count = len({page.words[i].line_key for i in indices})
     text = " ".join(raws)
-    form = single and (_form_words(raws) or (len(raws) <= 16 and not _END.search(raws[-1])))
+    # a form line: one printed line that looks like a form, or a short line (or two: a wrapped heading or
+    # letterhead) that ends without a full stop
+    form = (line_count == 1 and _form_words(raws) or not _END.search(raws[-1])
+            and (line_count == 1 and len(raws) <= 16 or line_count == 2 and len(raws) <= 12))
     return Unit(index=index, page=page.number, start=indices[0], end=indices[-1] + 1, raw=fold(text),
                 canon=" ".join(tokens), field=form, box=union([page.words[i].box for i in indices]),
                 offsets=tuple(offsets), words=tuple(words), clauses=tuple(clauses), stops=tuple(stops),

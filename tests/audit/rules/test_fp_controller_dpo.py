@@ -12,6 +12,7 @@ FP01_PRESENT = [
     "Riverside Academy is the data contro11er under data protection law.",  # OCR: 1 for l
     "Northgate Trust is the data con-\ntroller for all its schools.",  # hyphenated at the line end
     "For any questions contact the school office on 0161 496 0777.",
+    "Elmbank Primary Academy\npart of the Riverside Trust\nElmbank Way, Leeds LS9 2EE | 0113 496 0332",
 ]
 FP01_MISSING = [
     "Please return this form to the office by Friday.",
@@ -20,6 +21,8 @@ FP01_MISSING = [
     "Your child's school will keep this information safe.",
     "Oakfield Primary School\n\nData Collection Sheet\n\nPlease check the details below.",  # no address
     "Previous school: ____________\n\nParent telephone: ____________",  # blank fields, no controller
+    "If you are unhappy, please contact the school office.\n\nYou can also complain to the ICO at "
+    "https://ico.org.uk/concerns",  # the regulator's link is not the school's contact
 ]
 
 
