@@ -5,7 +5,7 @@ import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from PIL import Image
@@ -68,6 +68,18 @@ def _read_page(number: int, source: ingest.SourcePage, engine: OcrEngine) -> tup
     return Page(number, image.width, image.height, dpi, words), image
 
 
+def _without_personal_values(pages: list[Page], hits: list[PiiHit]) -> list[Page]:
+    """Return copies of the pages with each personal value (but the school's own) as its placeholder."""
+    masked = {(h.page, i): f"[{h.type.upper()}]" for h in hits if h.type != "school" for i in h.words}
+    return [
+        replace(page, words=[
+            replace(w, text=masked[(page.number, i)]) if (page.number, i) in masked else w
+            for i, w in enumerate(page.words)
+        ])
+        for page in pages
+    ]
+
+
 def audit(
     data: bytes | Sequence[bytes], options: AuditOptions | None = None, engine: OcrEngine | None = None
 ) -> AuditResult:
@@ -92,12 +104,13 @@ def audit(
     pages = [page for page, _ in read]
     if not any(page.words for page in pages):
         raise NoTextFound()
+    # find personal data: before detect, so a date of birth or signing date is never taken for the form's date
+    hits = pii.find(pages, keep_school=options.keep_school)
     # detect: census items, context flags and the form's date
-    context = detect.detect(pages, options.form_date)
+    context = detect.detect(_without_personal_values(pages, hits), options.form_date)
     # check: every rule of the catalogue
     findings = rules.check(pages, context)
     # redact: personal data out of text, evidence and images (allow-list: unrecognised marks go too)
-    hits = pii.find(pages, keep_school=options.keep_school)
     redacted = redact.redact(pages, [image for _, image in read], hits)
     findings = [redacted.quote(f) for f in findings]
 
