@@ -13,6 +13,7 @@ CEN11_PRESENT = [
     "Providing ethnicity and first language is voluntary.",
     "Parents and pupils decide which ethnic group they belong to.",
     "Ethnic origin and first language are only recorded as you describe them.",
+    "Ethnic background: please tick the box that applies. If you prefer not to say, tick 'Refused'.",
     "Ethnic group\n\u2610 Mixed\n\u2610 Any other ethnic group\n\u2610 Prefer not to say",
     "l do not wish an ethnic backgr0und to be rec0rded",  # OCR: l for I, 0 for o
 ]

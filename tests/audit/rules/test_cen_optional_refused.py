@@ -14,6 +14,8 @@ CEN01_PRESENT = [
     "Natlonality and country of birth are opt1onal.",  # OCR: l for i, 1 for i
     "Country of birth is not cornpulsory.",  # OCR: rn for m
     "You can choose whether to give your child's country of birth.",
+    "It is entirely up to you whether you provide your child's nationality.",
+    "Providing nationality data is not a legal requirement for parents.",
 ]
 CEN01_MISSING = [
     "Nationality is compulsory.",

@@ -81,6 +81,7 @@ CEN07_VIOLATION = [
     "This form is only for families whose child is not a British national.",
     "We are writing only to families of children who speak English as an additional language.",
     "This form is to be completed for pupils who have arrived in the UK from another country.",
+    "This letter has been sent only to families whose first language is not English.",
     "If your child was born in the UK and is British you do not need to return this form.",
 ]
 CEN07_CLEAR = [
