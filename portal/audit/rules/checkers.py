@@ -128,12 +128,16 @@ class Checker(ABC):
             return None
         if not (unit.field or unit.lead is not None or names(self.anaphor, hit.unit, hit.clause)):
             return None
-        # Looking elsewhere, the nearest unit naming the topic or a rival decides; one naming both is a
-        # list of items ("ethnicity, language, nationality...") and says nothing about the topic alone.
+        # Looking elsewhere, the nearest unit naming the topic or a rival decides. For a sentence, one naming
+        # both is a list of items ("ethnicity, language, nationality...") and says nothing of the topic alone;
+        # a form line's option ("Tick to refuse") serves every question that names it.
+        def decides(topic: bool, rival: bool) -> bool:
+            return topic and (unit.field or not rival)
+
         for c in range(hit.clause - 1, -1, -1):
             topic, rival = names(clause.about, hit.unit, c), names(clause.rivals, hit.unit, c)
             if topic or rival:
-                return hit.unit if topic and not rival else None
+                return hit.unit if decides(topic, rival) else None
         around = list(range(hit.unit - 1, hit.unit - clause.reach - 1, -1))
         if unit.lead is not None and unit.lead not in around:
             around.insert(0, unit.lead)
@@ -150,7 +154,7 @@ class Checker(ABC):
                 continue
             topic, rival = names(clause.about, u), names(clause.rivals, u)
             if topic or rival:
-                return u if topic and not rival else None
+                return u if decides(topic, rival) else None
         return None
 
     def any_of(self, doc: Document, clauses: tuple[Clause, ...]) -> Match | None:

@@ -58,6 +58,7 @@ CEN02_PRESENT = [
     "What is your child's nationality?\n\u2610 British\n\u2610 Other: ________\n"
     "\u2610 I do not wish to provide this information",
     "Country of birth\n[] Refnsed",  # OCR: n for u
+    "Parents may refuse to give ethnicity, language, nationality or country of birth.\nTick to refuse: [ ]",
 ]
 CEN02_MISSING = [
     "You may refuse to provide your child's nationality.",  # that is CEN-01, not an answer to tick
