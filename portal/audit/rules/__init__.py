@@ -12,8 +12,8 @@ CATALOGUE: Catalogue = load()
 LEXICON = Lexicon(set(CATALOGUE.lexicon))
 CHECKERS: tuple[Checker, ...] = tuple(build(CATALOGUE))
 
-# detect() reads the pages first; it leaves its reading here for the check() of the same pages that follows
-# in the pipeline, which takes it (so the OCR text is not kept past that audit).
+# detect() reads the pages first; it leaves its reading here for the check() that follows in the pipeline,
+# which takes it when it is of the same pages and drops it otherwise (so no OCR text outlives the audit).
 _handoff: list[Document] = []
 _lock = threading.Lock()
 
@@ -21,10 +21,11 @@ _lock = threading.Lock()
 def document(pages: list[Page], leave: bool = False) -> Document:
     """Read pages as units of text; reuse the reading left for these very pages, or leave one if asked."""
     with _lock:
-        for doc in _handoff:
-            if _same(doc, pages):
-                _handoff.remove(doc)
-                return doc
+        left = _handoff[:]
+        _handoff.clear()
+    for doc in left:
+        if _same(doc, pages):
+            return doc
     doc = Document(pages, LEXICON)
     if leave:
         with _lock:

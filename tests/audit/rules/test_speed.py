@@ -109,3 +109,6 @@ def test_the_reading_left_by_detect_is_taken_by_check() -> None:
     assert rules._handoff and rules._handoff[0].pages[1] is p  # left for the check that follows
     rules.check([p], context)
     assert rules._handoff == []  # taken: the OCR text is not kept past the audit
+    detect.detect([page(DENSE_PAGE)], None)
+    rules.check([p], context)  # other pages (the pipeline detects on pages with personal values masked)
+    assert rules._handoff == []  # dropped all the same
