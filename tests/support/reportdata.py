@@ -198,9 +198,31 @@ def seed_database(path: Path, forms: int, seed: int) -> list[Form]:
 
 def copy_into_current(path: Path) -> None:
     """Copy the submissions and findings of a seeded database into the current app's (SQLite) database."""
+    if db.engine.dialect.name != "sqlite":
+        _copy_rows(path)
+        return
     with db.engine.begin() as connection:
         connection.exec_driver_sql("ATTACH DATABASE ? AS seed", (str(path),))
         connection.exec_driver_sql("INSERT INTO submission SELECT * FROM seed.submission")
         connection.exec_driver_sql("INSERT INTO finding SELECT * FROM seed.finding")
     with db.engine.begin() as connection:
         connection.exec_driver_sql("DETACH DATABASE seed")
+
+
+def _copy_rows(path: Path) -> None:
+    """Copy the seeded rows one by one into a database that cannot attach SQLite (the scaled run's)."""
+    import sqlalchemy as sa
+
+    seed = sa.create_engine(f"sqlite:///{path}")
+    try:
+        with seed.connect() as source, db.engine.begin() as target:
+            for name in ("submission", "finding"):
+                table = db.metadata.tables[name]
+                rows = [dict(row._mapping) for row in source.execute(sa.select(table))]
+                if rows:
+                    target.execute(table.insert(), rows)
+                    target.exec_driver_sql(  # explicit ids: move the sequence past them
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
+                    )
+    finally:
+        seed.dispose()
