@@ -2,7 +2,8 @@
 
 Usage::
 
-    python benchmarks/load.py [--uploads 50] [--mode both|scaled|embedded] [--timeout 1800] [--keep DIR]
+    python benchmarks/load.py [--uploads 50] [--rate R] [--mode both|scaled|embedded] [--timeout 1800]
+                              [--keep DIR]
 
 Each mode starts its own stack on 127.0.0.1 and stops it afterwards:
 
@@ -13,10 +14,11 @@ Each mode starts its own stack on 127.0.0.1 and stops it afterwards:
 
 Every simulated parent opens the upload page (for its CSRF token and session cookie), waits at a barrier with
 the others, then posts the same generated census form (``tests/support/formgen``, one A4 page, JPEG as a phone
-sends it). The benchmark reports the upload requests that failed, the time from posting to the 303 redirect
-to the receipt ("accepted": p50, p95, max), whether every audit completed, and pages audited per minute from
-the first upload to the last audit committed. Figures are printed, never asserted: the machine is shared and
-its load average is printed beside them.
+sends it): all at once, or ``--rate`` a second so that uploads keep arriving while the audits queue. The
+benchmark reports the upload requests that failed, the time from posting to the 303 redirect to the receipt
+("accepted": p50, p95, max), whether every audit completed, and pages audited per minute from the first upload
+to the last audit committed. Four warm-up uploads are sent and audited first, and not counted. Figures are
+printed, never asserted: the machine is shared, and its load average is printed beside them.
 """
 from __future__ import annotations
 
@@ -93,8 +95,8 @@ def multipart(form: bytes, csrf: str) -> tuple[bytes, str]:
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def parent(port: int, form: bytes, barrier: threading.Barrier, result: Upload) -> None:
-    """Open the upload page, wait for the others, then post the form and time its acceptance."""
+def parent(port: int, form: bytes, barrier: threading.Barrier, result: Upload, delay: float = 0.0) -> None:
+    """Open the upload page, wait for the others (and ``delay`` more seconds), post the form, time it."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
         started = time.perf_counter()
@@ -108,6 +110,7 @@ def parent(port: int, form: bytes, barrier: threading.Barrier, result: Upload) -
             raise RuntimeError(f"upload page answered {response.status}")
         body, content_type = multipart(form, match.group(1))
         barrier.wait(timeout=300)
+        time.sleep(delay)
         started = time.perf_counter()
         connection.request("POST", "/", body=body, headers={
             "Content-Type": content_type, "Cookie": cookie, "Origin": f"http://127.0.0.1:{port}",
@@ -125,11 +128,12 @@ def parent(port: int, form: bytes, barrier: threading.Barrier, result: Upload) -
         connection.close()
 
 
-def load(port: int, count: int, form: bytes) -> tuple[list[Upload], float]:
-    """Send ``count`` uploads at once; return them and the moment the posts were released."""
+def load(port: int, count: int, form: bytes, rate: float = 0.0) -> tuple[list[Upload], float]:
+    """Send ``count`` uploads, all at once or ``rate`` a second; return them and when they were released."""
     uploads = [Upload() for _ in range(count)]
     barrier = threading.Barrier(count + 1)
-    threads = [threading.Thread(target=parent, args=(port, form, barrier, u)) for u in uploads]
+    threads = [threading.Thread(target=parent, args=(port, form, barrier, u, i / rate if rate else 0.0))
+               for i, u in enumerate(uploads)]
     for thread in threads:
         thread.start()
     barrier.wait(timeout=300)
@@ -253,7 +257,7 @@ def embedded_stack(folder: Path) -> Iterator[tuple[int, Any]]:
         stop_process(web)
 
 
-def run(mode: str, count: int, form: bytes, timeout: float, folder: Path) -> Outcome:
+def run(mode: str, count: int, form: bytes, timeout: float, folder: Path, rate: float) -> Outcome:
     """Start a mode's stack, load it and wait for its audits."""
     outcome = Outcome(mode)
     stack = scaled_stack if mode == "scaled" else embedded_stack
@@ -265,7 +269,7 @@ def run(mode: str, count: int, form: bytes, timeout: float, folder: Path) -> Out
             raise RuntimeError(f"warm-up uploads failed: {[u.error for u in warm if u.error]}")
         wait_for_audits(fetch, WARM_UP, 0, released, timeout, Outcome(mode))
         baseline = last_id(fetch)
-        outcome.uploads, released = load(port, count, form)
+        outcome.uploads, released = load(port, count, form, rate)
         accepted = sum(1 for u in outcome.uploads if not u.error)
         wait_for_audits(fetch, accepted, baseline, released, timeout, outcome)
     return outcome
@@ -280,9 +284,10 @@ def ms(seconds: list[float], q: float) -> str:
     return f"{statistics.quantiles(seconds, n=100, method='inclusive')[int(q * 100) - 1] * 1000:.0f}"
 
 
-def report(outcomes: list[Outcome], count: int, size: int) -> None:
+def report(outcomes: list[Outcome], count: int, size: int, rate: float) -> None:
     """Print the figures of each mode and the comparison."""
-    print(f"\n{count} uploads at once of a one-page form ({size // 1024} kB JPEG); "
+    pace = f"{rate:g} a second" if rate else "at once"
+    print(f"\n{count} uploads {pace} of a one-page form ({size // 1024} kB JPEG); "
           f"load average now {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     print(f"{'mode':9} {'failed':>6} {'accepted p50':>12} {'p95':>6} {'max':>6}  {'page p95':>8}  "
           f"{'audits done/failed/unfinished':>29} {'pages':>5} {'wall s':>7} {'pages/min':>9}")
@@ -317,6 +322,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--uploads", type=int, default=50, help="simultaneous uploads (default 50)")
     parser.add_argument("--mode", choices=("both", "scaled", "embedded"), default="both")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="uploads a second, one after another (default: all at once)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for a mode's audits")
     parser.add_argument("--keep", type=Path, help="keep the servers' logs in this folder")
     args = parser.parse_args()
@@ -329,9 +336,9 @@ def main() -> int:
         folder = args.keep or Path(temporary)
         for mode in modes:
             started = time.monotonic()
-            outcomes.append(run(mode, args.uploads, form, args.timeout, folder / mode))
+            outcomes.append(run(mode, args.uploads, form, args.timeout, folder / mode, args.rate))
             print(f"{mode}: finished in {time.monotonic() - started:.0f} s", flush=True)
-    report(outcomes, args.uploads, len(form))
+    report(outcomes, args.uploads, len(form), args.rate)
     return 0
 
 
