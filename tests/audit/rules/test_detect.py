@@ -85,6 +85,7 @@ FLAGGED = [
 ]
 NOT_FLAGGED = [
     ("CEN", "The 2021 national census is run by the ONS.", None),
+    ("CEN", "Write to privacy@census-audit.example.org about the Census Form Audit campaign.", None),
     ("G18", "We follow the Data Protection Act 1998.", None),
     ("G18", "Nationality: ______", date(2018, 5, 24)),
     ("D18", "Nationality: ______", date(2018, 6, 27)),

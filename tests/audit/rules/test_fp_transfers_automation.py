@@ -36,6 +36,8 @@ def test_fp13_not_applicable_without_overseas_or_cloud(text: str) -> None:
 
 
 FP14_PRESENT = [
+    "We make no automated decisions about you and do no profiling.",
+    "The school uses no automated decision-making.",
     "We do not use automated decision-making or profiling.",
     "No decisions about your child are made by automated means.",
     "Profiling is not used.",
