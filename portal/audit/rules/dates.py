@@ -38,6 +38,7 @@ _DATING = re.compile(r"\b(dated|date of issue|issued|updated|last updated|review
                      r"version|effective|approved|adopted|written)\b")
 _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b")
 _DIGITISH = re.compile(r"\b[\doOlI|]{2,4}\b")
+_WORDISH = re.compile(r"\b(?=[a-z0-9|]*[a-z])[a-z0-9|]{3,9}\b")
 TOP = 0.35  # a standalone date in the top third of page 1 is the letter's date
 CONTEXT = 40  # characters before a date that say what it is ("Date of birth:", "Review date:", "Issued")
 
@@ -51,6 +52,7 @@ def printed_date(units: list[Unit], heights: dict[int, int]) -> date | None:
     for n, unit in enumerate(units):
         text = _DIGITISH.sub(lambda m: m.group().replace("o", "0").replace("l", "1").replace("|", "1")
                              if any(c.isdigit() for c in m.group()) else m.group(), unit.raw)
+        text = _WORDISH.sub(_month_repaired, text)
         full = _full_dates(text)
         found = full or _rough_dates(text)
         if not found:
@@ -75,6 +77,13 @@ def printed_date(units: list[Unit], heights: dict[int, int]) -> date | None:
     if medium:
         return max(medium)
     return max(weak) if weak else None
+
+
+def _month_repaired(match: re.Match[str]) -> str:
+    """Return a month name misread by OCR ("0ctober", "Ju1y", "Apri|") as the month, else the word as read."""
+    word = match.group()
+    repaired = word.replace("0", "o").replace("1", "l").replace("|", "l")
+    return repaired if repaired != word and re.fullmatch(_MONTH, repaired) else word
 
 
 def _valid(year: int, month: int, day: int) -> date | None:

@@ -146,6 +146,8 @@ def test_single_item_letter_is_not_a_general_notice() -> None:
 DATED = [
     ("Oakfield Primary School\n\n12 September 2016\n\nDear Parent", date(2016, 9, 12)),
     ("Dear Parent\n\nPlease return the form.\n\nDated: 3 October 2016", date(2016, 10, 3)),
+    ("Dear Parent\n\nPlease return the form.\n\nDated: 3 0ctober 2018", date(2018, 10, 3)),  # OCR: 0 for O
+    ("Oakfield Primary School\n\n12 Ju1y 2018\n\nDear Parent", date(2018, 7, 12)),  # OCR: 1 for l
     ("Oakfield Primary School\n\nOctober 2016\n\nDear Parent", date(2016, 10, 1)),
     ("School Census 2015/16 form\n\nCensus day is Thursday 6 October 2016.", date(2016, 10, 6)),
     ("Census letter, October 2016\n\nPlease return by Friday 14 October 2016.", date(2016, 10, 14)),
