@@ -45,6 +45,8 @@ CEN06_VIOLATION = [
     "lf you do not reply we wi1l assume the answer is United Kingdom.",  # OCR: l for I, 1 for l
     "If your child was born in the UK and is British you do not need to return this form.",
     "Where no slip is returned we will have to enter British for nationality.",
+    "Forms not back by Friday: the office will put United Kingdom on the record.",
+    "Our teachers will choose the ethnic background that best fits each child.",
 ]
 CEN06_CLEAR = [
     "Ethnicity is recorded as declared by you.",
@@ -53,6 +55,9 @@ CEN06_CLEAR = [
     "Please tell us your child's ethnic background.",
     "We will never ascribe an ethnicity to a pupil.",
     "If you do not wish to provide them, tell us and we will record refused.",  # a refusal, not a non-reply
+    "Please select the ethnic group that best describes your child.",  # the family chooses
+    "We will record British only if that is what you tell us.",
+    "We will enter the nationality as you have stated it.",
 ]
 
 
