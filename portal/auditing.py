@@ -144,7 +144,8 @@ def _heartbeat(submission_id: int, claim: int) -> Iterator[None]:
                 log.warning("heartbeat of submission %s failed; trying again", submission_id)
                 continue
             if not renewed:
-                log.warning("submission %s was taken over; this audit's result is dropped", submission_id)
+                if not stop.is_set():  # else it simply finished meanwhile
+                    log.warning("submission %s was taken over; this audit's result is dropped", submission_id)
                 return
 
     thread = threading.Thread(target=beat, name=f"heartbeat-{submission_id}", daemon=True)
