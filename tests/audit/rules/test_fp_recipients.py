@@ -14,6 +14,8 @@ FP05_PRESENT = [
     "Some details are sent to the Dept for Education each term.",
     "Photographs of school events may be published by the local press.",
     "I consent to the school sharing this medical information with the outdoor centre.",
+    "Photographs may be sent to the local paper for its school news page.",
+    "We share pictures of events in the closed Facebook group for parents.",
 ]
 FP05_MISSING = [
     "We do not share your data with anyone.",
