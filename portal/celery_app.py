@@ -204,15 +204,18 @@ class CeleryQueue:
             return 0
 
     def join(self, timeout: float | None = None) -> None:
-        """Wait until no audit is queued or running in the database (tests, benchmarks, shutdown)."""
+        """Wait until no audit is in flight: none running, none queued and sent (tests, benchmarks)."""
         deadline = time.monotonic() + (3600 if timeout is None else timeout)
         with self.app.app_context():
             try:
                 while True:
-                    waiting = db.session.execute(db.select(db.func.count()).select_from(Submission).where(
+                    rows = db.session.execute(db.select(Submission.id, Submission.status).where(
                         Submission.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])
-                    )).scalar_one()
+                    )).all()
                     db.session.rollback()
+                    queued = [str(r.id) for r in rows if r.status == JobStatus.QUEUED]
+                    sent = self.redis().zmscore(self.marks, queued) if queued else []
+                    waiting = len(rows) - len(queued) + sum(mark is not None for mark in sent)
                     if not waiting:
                         return
                     if time.monotonic() > deadline:
