@@ -15,7 +15,9 @@ def write_instance(tmp_path: Path, text: str) -> str:
     return str(instance)
 
 
-def test_defaults_apply_and_sqlite_lives_in_the_instance_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defaults_apply_and_sqlite_lives_in_the_instance_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("PORTAL_MAX_PAGES", raising=False)
     instance = write_instance(tmp_path, "SECRET_KEY = 'k'\n")
     app = create_app(instance_path=instance)

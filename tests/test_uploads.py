@@ -35,7 +35,9 @@ def test_upload_page_works_on_a_phone(client: FlaskClient) -> None:
     assert "/privacy" in page
 
 
-def test_a_form_goes_from_upload_to_a_finished_redacted_result(app: Flask, client: FlaskClient, form_png: bytes) -> None:
+def test_a_form_goes_from_upload_to_a_finished_redacted_result(
+    app: Flask, client: FlaskClient, form_png: bytes
+) -> None:
     response = upload(client, form_png, local_authority="382", phase="primary", form_month="2016-10",
                       consent_evidence="y")
     assert response.status_code == 303

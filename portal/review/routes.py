@@ -15,12 +15,12 @@ from ..models import (
     Finding,
     FindingReview,
     JobStatus,
-    PageImage,
     ReviewStatus,
     Submission,
     SubmissionReview,
     User,
 )
+from ..pages import send_page_image
 from . import bp, locks
 from .forms import (
     PROHIBITION,
@@ -267,14 +267,7 @@ def page_image(submission_id: int, number: int) -> Any:
     item = _submission(submission_id)
     if not _seen(item.id):
         abort(403, "Open the submission and say why before viewing its pages.")
-    image = db.session.execute(
-        db.select(PageImage).where(PageImage.submission_id == item.id, PageImage.number == number)
-    ).scalar_one_or_none()
-    if image is None:
-        abort(404)
-    response = Response(image.png, mimetype="image/png")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_page_image(item.id, number)
 
 
 @bp.post("/<int:submission_id>/findings/<int:finding_id>")

@@ -10,10 +10,11 @@ from werkzeug.datastructures import FileStorage
 
 from .. import jobs
 from ..audit import AuditError, ingest, rules
+from ..audit.rules.catalogue import Rule
 from ..extensions import db
 from ..localities import PHASES, local_authorities
-from ..audit.rules.catalogue import Rule
-from ..models import Finding, JobStatus, PageImage, PendingUpload, Submission
+from ..models import Finding, JobStatus, PendingUpload, Submission
+from ..pages import send_page_image
 from . import bp
 from .forms import UploadForm
 from .letter import letter_for
@@ -91,14 +92,17 @@ class FindingGroups:
 
     @property
     def failing_count(self) -> int:
+        """Count the findings the form fails."""
         return _total(self.failing)
 
     @property
     def passing_count(self) -> int:
+        """Count the findings the form passes."""
         return _total(self.passing)
 
     @property
     def other_count(self) -> int:
+        """Count the rules that do not apply."""
         return _total(self.other)
 
 
@@ -140,15 +144,7 @@ def status(token: str) -> Any:
 @bp.get("/r/<token>/pages/<int:number>.png")
 def page_image(token: str, number: int) -> Any:
     """Send one redacted page image."""
-    submission = _submission(token)
-    image = db.session.execute(
-        db.select(PageImage).where(PageImage.submission_id == submission.id, PageImage.number == number)
-    ).scalar_one_or_none()
-    if image is None:
-        abort(404)
-    response = Response(image.png, mimetype="image/png")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_page_image(_submission(token).id, number)
 
 
 @bp.get("/r/<token>/letter")

@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 5db9361b3439
-Revises: 
+Revises:
 Create Date: 2026-11-29 14:15:42.617266
 
 """
