@@ -122,10 +122,7 @@ def disable(user_id: int) -> Any:
     """Disable an account: it cannot sign in, and its open sessions end."""
     user = _other_user(user_id)
     user.active = False
-    access.record("user", detail=f"user {user.id}: disabled")
-    db.session.commit()
-    flash(f"{user.email} is disabled.")
-    return redirect(url_for("admin.users"), code=303)
+    return _changed(user, "disabled", f"{user.email} is disabled.")
 
 
 @bp.post("/users/<int:user_id>/enable")
@@ -134,10 +131,7 @@ def enable(user_id: int) -> Any:
     """Enable a disabled account again."""
     user = _other_user(user_id)
     user.active = True
-    access.record("user", detail=f"user {user.id}: enabled")
-    db.session.commit()
-    flash(f"{user.email} can sign in again.")
-    return redirect(url_for("admin.users"), code=303)
+    return _changed(user, "enabled", f"{user.email} can sign in again.")
 
 
 @bp.post("/users/<int:user_id>/reset-code")
@@ -147,9 +141,14 @@ def reset_code(user_id: int) -> Any:
     user = _other_user(user_id)
     user.totp_secret = None
     user.totp_last_step = None
-    access.record("user", detail=f"user {user.id}: authenticator reset")
+    return _changed(user, "authenticator reset", f"{user.email} will set up a new authenticator at their next sign-in.")
+
+
+def _changed(user: User, what: str, message: str) -> Any:
+    """Record a change to an account, commit it, tell the admin and go back to the list of people."""
+    access.record("user", detail=f"user {user.id}: {what}")
     db.session.commit()
-    flash(f"{user.email} will set up a new authenticator at their next sign-in.")
+    flash(message)
     return redirect(url_for("admin.users"), code=303)
 
 
