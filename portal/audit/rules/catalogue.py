@@ -31,7 +31,8 @@ _WHOLE_REF = re.compile(r"^@[a-z_]+$")
 _INLINE_REF = re.compile(r"@([a-z_]+)")
 _RULE_KEYS = {"id", "kind", "title", "explanation", "source", "source_url", "severity", "applies_when",
               "checker", "satisfied_by", "breached_by", "triggers", "distinct", "also", "named", "negation"}
-_CLAUSE_KEYS = {"say", "with", "near", "about", "rivals", "unless", "reach", "ahead", "field", "negation"}
+_CLAUSE_KEYS = {"say", "with", "near", "about", "rivals", "anaphor", "unless", "reach", "ahead", "field",
+                "negation"}
 
 Condition = Callable[[Context], bool]
 
@@ -53,7 +54,9 @@ class Clause:
     unit, in the line that introduced it, or within ``near`` units of it on the page. ``about`` (the topic)
     must be named in the same clause; or, for an anaphoric sentence ("this information is optional") or a
     form line, in the nearest earlier unit within ``reach`` (for a form line also the label on its row or the
-    next ``ahead`` units) that names the topic or one of its ``rivals``. ``unless`` vetoes in the same clause.
+    next ``ahead`` units) that names the topic or one of its ``rivals``. ``anaphor`` says which words make a
+    sentence anaphoric (the catalogue's shared ``anaphor`` term when not given). ``unless`` vetoes in the same
+    clause.
     """
 
     say: Term
@@ -61,6 +64,7 @@ class Clause:
     near: int = 0
     about: Term | None = None
     rivals: Term | None = None
+    anaphor: Term | None = None
     unless: Term | None = None
     reach: int = 0
     ahead: int = 0
@@ -273,14 +277,15 @@ class _Builder:
                 raise CatalogueError(owner, f"{where}.{key}", "expected true or false")
         if "near" in value and not withs:
             raise CatalogueError(owner, f"{where}.near", "near needs terms to find ('with')")
-        if ("reach" in value or "ahead" in value or "rivals" in value) and "about" not in value:
-            raise CatalogueError(owner, f"{where}.about", "reach, ahead and rivals need a topic ('about')")
+        if ({"reach", "ahead", "rivals", "anaphor"} & set(value)) and "about" not in value:
+            raise CatalogueError(owner, f"{where}.about", "reach, ahead, rivals and anaphor need a topic ('about')")
         return Clause(
             say=self.term(value["say"], owner, f"{where}.say"),
             with_=tuple(self.term(w, owner, f"{where}.with[{n}]") for n, w in enumerate(withs)),
             near=value.get("near", 0),
             about=self.optional(value, "about", owner), rivals=self.optional(value, "rivals", owner),
-            unless=self.optional(value, "unless", owner), reach=value.get("reach", 0),
+            anaphor=self.optional(value, "anaphor", owner), unless=self.optional(value, "unless", owner),
+            reach=value.get("reach", 0),
             ahead=value.get("ahead", 0), field=value.get("field", False),
             negation=value.get("negation", negation))
 

@@ -126,7 +126,8 @@ class Checker(ABC):
             return hit.unit
         if names(clause.rivals, hit.unit, hit.clause):
             return None
-        if not (unit.field or unit.lead is not None or names(self.anaphor, hit.unit, hit.clause)):
+        anaphor = clause.anaphor or self.anaphor
+        if not (unit.field or unit.lead is not None or names(anaphor, hit.unit, hit.clause)):
             return None
         # Looking elsewhere, the nearest unit naming the topic or a rival decides. For a sentence, one naming
         # both is a list of items ("ethnicity, language, nationality...") and says nothing of the topic alone;

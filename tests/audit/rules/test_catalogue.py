@@ -62,6 +62,8 @@ BROKEN = [
     ("FP-02", "satisfied_by[0]", lambda d: rule(d, "FP-02")["satisfied_by"].insert(0, "pupi1 data")),  # typo
     ("CEN-01", "satisfied_by[0].abuot", lambda d: rule(d, "CEN-01")["satisfied_by"][0].update(abuot="@nat")),
     ("CEN-08", "severity", lambda d: rule(d, "CEN-08").update(severity="urgent")),
+    ("FP-02", "satisfied_by[0].about",
+     lambda d: rule(d, "FP-02")["satisfied_by"].insert(0, {"say": "dpo", "anaphor": "@demonstrative"})),
     ("FP-11", "source_url", lambda d: rule(d, "FP-11").update(source_url="http://example.com/ico")),
     ("CEN-05", "satisfied_by", lambda d: rule(d, "CEN-05").update(satisfied_by=["passport"])),
     ("FP-09", "distinct", lambda d: rule(d, "FP-09").update(distinct=99)),

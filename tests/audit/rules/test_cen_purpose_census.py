@@ -22,12 +22,38 @@ CEN08_MISSING = [
 ]
 
 
-@pytest.mark.parametrize("text", CEN08_PRESENT)
+# A reason for nationality or country of birth themselves: what the answers tell the DfE or the school about
+# pupils who are new to the country or to English.
+CEN08_SPECIFIC = [
+    "We ask for nationality so that the DfE can understand the impact of pupil migration on schools.",
+    "Country of birth is collected to support pupils who are still learning English.",
+    "Nationality and country of birth\n\nThese answers help us plan language support for new arrivals.",
+    "Nationa1ity and country of birth he1p the DfE understand the needs of pupi1s with Eng1ish as an "
+    "additiona1 1anguage.",  # OCR: 1 for l
+    "Why we ask for country of birth: to help the Department see how many pupils need help with English.",
+]
+# Generic purposes: what any data on the form is for (records, contact, "school purposes", checking the
+# answers, completing the census), or the purposes of a whole notice reached through "the information".
+CEN08_GENERIC = [
+    "We ask for your child's nationality to support your child.",
+    "Nationality and country of birth are collected for school purposes.",
+    "Nationa1ity is requested for schoo1 adrninistration purposes.",  # OCR: 1 for l, rn for m
+    "Please enclose a copy of the birth certificate so that we can verify the country of birth given.",
+    "We record your child's nationality so that the census return can be completed on time.",
+    "Country of birth: ____________\n\nWe use the information on this form to keep our records up to date "
+    "and to contact you in an emergency.",
+    "Nationality and country of birth are optional: you may decline to give them.\n\nWe use the information "
+    "to plan school places, to monitor the performance of schools and to target resources.",
+    "We collect nationa1ity to he1p us look after your chi1d.",  # OCR: 1 for l
+]
+
+
+@pytest.mark.parametrize("text", CEN08_PRESENT + CEN08_SPECIFIC)
 def test_cen08_present(text: str) -> None:
     assert_status(text, "CEN-08", "present", flags="NAT")
 
 
-@pytest.mark.parametrize("text", CEN08_MISSING)
+@pytest.mark.parametrize("text", CEN08_MISSING + CEN08_GENERIC)
 def test_cen08_missing(text: str) -> None:
     assert_status(text, "CEN-08", "missing", flags="NAT")
 
