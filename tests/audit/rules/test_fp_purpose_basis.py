@@ -26,12 +26,31 @@ FP03_MISSING = [
 ]
 
 
-@pytest.mark.parametrize("text", FP03_PRESENT)
+# "so that ... can": a use when what follows is done with the data, not when it is the paperwork itself
+# (completing, sending or checking the form) or a deadline.
+FP03_SO_THAT_USE = [
+    "Please tell us about any allergies so that the kitchen can prepare safe meals.",
+    "Please update your contact details so that we can reach you quickly in an emergency.",
+    "We record the home language so that teachers can plan support in class.",
+    "We ho1d this inforrnation so that we can keep your chi1d safe.",  # OCR: 1 for l, rn for m
+    "Please return the slip by Friday so that we can plan support from the first day of term.",
+]
+FP03_SO_THAT_PAPERWORK = [
+    "Please return the slip by Friday so that the census can be completed on time.",
+    "P1ease return the s1ip by Friday so that the census can be cornp1eted on time.",  # OCR: 1 for l, rn for m
+    "Please bring the birth certificate so that we can confirm that the date of birth given is correct.",
+    "Tell us by 5 October so that we can send the census return to the DfE on time.",
+    "We will enter British on the record if no reply comes, so that the return can be submitted.",
+    "Please write clearly so that the form can be processed.",
+]
+
+
+@pytest.mark.parametrize("text", FP03_PRESENT + FP03_SO_THAT_USE)
 def test_fp03_present(text: str) -> None:
     assert_status(text, "FP-03", "present")
 
 
-@pytest.mark.parametrize("text", FP03_MISSING)
+@pytest.mark.parametrize("text", FP03_MISSING + FP03_SO_THAT_PAPERWORK)
 def test_fp03_missing(text: str) -> None:
     assert_status(text, "FP-03", "missing")
 
