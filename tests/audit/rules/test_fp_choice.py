@@ -6,6 +6,9 @@ import pytest
 from .support import assert_status
 
 PRESENT = [
+    "The slip below must be completed and returned by Friday.",
+    "Every section of this form must be filled in.",
+    "A11 questions rnust be answered.",  # OCR: 1 for l, rn for m
     "Providing this information is optional.",
     "The majority of pupil information is mandatory but some is provided on a voluntary basis.",
     "You must provide your child's date of birth.",
@@ -16,6 +19,8 @@ PRESENT = [
     "Two new items have to be recorded for every pupil.",
 ]
 MISSING = [
+    "This form is to be completed for pupils who have arrived from abroad.",  # who it is for, not a must
+    "The slip should be handed to your child's teacher.",
     "You do not need to return this form if your child was born in the UK.",  # selects, does not say optional
     "This information is needed so that staff can look after your child.",
     "Under the GDPR we must tell you how we use your information.",  # a duty of the school, not the reader's
@@ -47,3 +52,40 @@ def test_fp12_not_applicable_to_a_notice_about_data_from_elsewhere() -> None:
 def test_fp12_applies_when_the_reader_is_asked_too() -> None:
     text = NOTICE_FROM_ELSEWHERE + "\n\nPlease complete the form below and return it to the office."
     assert_status(text, "FP-12", "missing", flags="SRC")
+
+
+# Notices about data the writer received from someone else (a council about what schools send it, a school
+# about what the admissions team passed on), asking the reader for nothing: FP-12 does not apply.
+FROM_ELSEWHERE = [
+    "Schools hold information about their pupils and pass some of it to us each term.\n\n"
+    "We use it to plan school places.",
+    "This notice is about the information we receive about your child from their previous school.\n\n"
+    "If you have questions, please write to the office.",  # writing to the office gives no data
+    "The council's admissions team has sent us the details from your application.",
+    "Inforrnation we have received frorn the 1oca1 authority about your chi1d",  # OCR: rn for m, 1 for l
+    "Most of what we hold is passed to us by the referring school and the Fair Access panel.\n\n"
+    "Parents may decline to give some of these items.",  # to whoever collects them, not to the writer
+]
+# The reader is asked as well, or the cue is no data received by the writer: FP-12 applies.
+ASKED_TOO = [
+    ("Our Data Protection Officer is provided by the local authority.\n\n"
+     "Some items, such as ethnicity, you may choose not to give.", "present"),
+    ("Most of it is sent to us by your child's home school; the rest we must collect.", "missing"),
+    ("We receive information about your child from their previous school.\n\n"
+     "You may choose not to tell us your child's religion.", "present"),
+    ("The Department for Education receives census data from schools each term.\n\n"
+     "This notice explains how we use pupil information.", "missing"),  # received by the DfE, not by us
+    ("The school receives funding from the local authority for each pupil on roll.", "missing"),
+    ("Ethnicity is included in the schoo1 census sent to the DfE and he1ps us plan support.",
+     "missing"),  # sent by us, not to us (OCR: 1 for l)
+]
+
+
+@pytest.mark.parametrize("text", FROM_ELSEWHERE)
+def test_fp12_not_applicable_to_data_received_from_others(text: str) -> None:
+    assert_status(text, "FP-12", "not_applicable")
+
+
+@pytest.mark.parametrize(("text", "status"), ASKED_TOO)
+def test_fp12_applies_when_the_reader_gives_data_too(text: str, status: str) -> None:
+    assert_status(text, "FP-12", status)
