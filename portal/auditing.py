@@ -25,12 +25,16 @@ MAX_ATTEMPTS = 5  # claims of one submission before it is failed rather than tri
 UNEXPECTED = "Something went wrong on our side while checking this form. It has been deleted; please try again."
 
 
+def upload_limits() -> Limits:
+    """Return how much one upload may hold, from the app's settings."""
+    c = current_app.config
+    return Limits(max_bytes=c["MAX_CONTENT_LENGTH"], max_pages=c["MAX_PAGES"], max_pixels=c["MAX_PIXELS"])
+
+
 def options_for(submission: Submission) -> engine.AuditOptions:
     """Return the pipeline options for a submission, from its context and the app's settings."""
-    c = current_app.config
-    limits = Limits(max_bytes=c["MAX_CONTENT_LENGTH"], max_pages=c["MAX_PAGES"], max_pixels=c["MAX_PIXELS"])
     form_date: date | None = submission.form_month
-    return engine.AuditOptions(form_date=form_date, limits=limits)
+    return engine.AuditOptions(form_date=form_date, limits=upload_limits())
 
 
 def run_audit(submission_id: int) -> str:

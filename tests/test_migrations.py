@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import flask_migrate
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from portal.extensions import db
 
@@ -22,3 +23,15 @@ def test_downgrade_to_base_and_upgrade_again(app: Flask) -> None:
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         flask_migrate.upgrade()
         assert {"submission", "pending_upload", "page_image", "finding"} <= set(inspect(db.engine).get_table_names())
+
+
+@pytest.mark.scale
+def test_files_are_stored_uncompressed_on_postgresql(app: Flask) -> None:
+    """PostgreSQL would try to compress every photo before giving up: migration c4d81e6f0a52 stops that."""
+    with app.app_context():
+        assert db.engine.dialect.name == "postgresql"
+        storage = dict(db.session.execute(text(
+            "SELECT attrelid::regclass::text || '.' || attname, attstorage FROM pg_attribute"
+            " WHERE (attrelid = 'pending_upload'::regclass AND attname = 'data')"
+            " OR (attrelid = 'page_image'::regclass AND attname = 'png')")).all())
+        assert storage == {"pending_upload.data": "e", "page_image.png": "e"}

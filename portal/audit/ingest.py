@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps
 
+from . import structure
 from .document import Box, Word, union
 from .errors import Corrupt, EncryptedPdf, ImageTooLarge, TooLarge, TooManyPages, UnsupportedType
 
@@ -33,7 +34,7 @@ DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, Runtime
                  struct.error, zlib.error)
 MIN_TEXT_CHARS = 30  # fewer visible characters than this: treat the PDF page as a scan
 
-_DECODING = threading.Lock()  # decodes take turns: see _raster
+_DECODING = threading.Lock()  # images open one at a time: see _opened
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call into it at a time in the whole process
 
 
@@ -73,8 +74,35 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def count_pages(data: bytes, limits: Limits) -> int:
+    """Check an upload as far as its headers and structure allow, without decoding pixels; return its pages.
+
+    The upload form calls this to refuse a bad file at once and cheaply; ``load`` decodes the file in the audit,
+    which reports damage inside the pixel data.
+    """
+    kind = _kind(data, limits)
+    if kind == "PDF":
+        return len(_pdf(data, limits))  # its pages render only when used
+    with _opened(data, kind) as im:
+        frames = _frames(im, kind, limits)
+        for index in range(frames):
+            im.seek(index)
+            _check_pixels(*im.size, limits)
+            if kind == "TIFF" and not _strips_present(im, len(data)):
+                raise Corrupt()
+        return frames
+
+
 def load(data: bytes, limits: Limits) -> list[SourcePage]:
     """Decode an upload into pages; raise an AuditError subclass when it cannot or must not be read."""
+    kind = _kind(data, limits)
+    pages = _pdf(data, limits) if kind == "PDF" else _decode(data, kind, limits)
+    log.info("loaded %s: %d page(s)", kind, len(pages))
+    return pages
+
+
+def _kind(data: bytes, limits: Limits) -> str:
+    """Return the upload's file type, refusing it when empty, too large or of a type we do not read."""
     if len(data) > limits.max_bytes:
         raise TooLarge()
     if not data:
@@ -82,9 +110,7 @@ def load(data: bytes, limits: Limits) -> list[SourcePage]:
     kind = sniff(data)
     if kind is None:
         raise UnsupportedType()
-    pages = _pdf(data, limits) if kind == "PDF" else _raster(data, kind, limits)
-    log.info("loaded %s: %d page(s)", kind, len(pages))
-    return pages
+    return kind
 
 
 def _check_pixels(width: float, height: float, limits: Limits) -> None:
@@ -93,43 +119,60 @@ def _check_pixels(width: float, height: float, limits: Limits) -> None:
         raise ImageTooLarge()
 
 
-def _raster(data: bytes, kind: str, limits: Limits) -> list[SourcePage]:
-    """Decode an image file; only TIFF pages beyond the first count (other formats: first frame)."""
-    # Decoders warn about damaged metadata: collect those warnings instead of letting them reach the caller,
-    # but make Pillow's decompression-bomb warning an error. catch_warnings swaps process-wide state, so
-    # decodes take turns.
+@contextlib.contextmanager
+def _opened(data: bytes, kind: str) -> Iterator[Image.Image]:
+    """Open a complete image file; report damage as Corrupt and decompression bombs as ImageTooLarge.
+
+    Decoders warn about damaged metadata: those warnings are collected instead of reaching the caller, but
+    Pillow's decompression-bomb warning is an error. catch_warnings swaps process-wide state, so images are
+    opened one at a time.
+    """
+    if not structure.intact(data, kind):
+        raise Corrupt()
     with _DECODING, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            pages = _decode(data, kind, limits)
+            with Image.open(io.BytesIO(data), formats=[kind]) as im:
+                yield im
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:  # beyond Pillow's own limit
+            raise ImageTooLarge() from e
+        except DECODE_ERRORS as e:
+            raise Corrupt() from e
         finally:
             for warning in caught:
                 log.info("decoder warning: %s", warning.category.__name__)
-    return pages
+
+
+def _frames(im: Image.Image, kind: str, limits: Limits) -> int:
+    """Return how many pages an image file holds: only TIFF pages beyond the first count."""
+    frames = getattr(im, "n_frames", 1) if kind == "TIFF" else 1
+    if frames > limits.max_pages:
+        raise TooManyPages()
+    return int(frames)
+
+
+def _strips_present(im: Image.Image, size: int) -> bool:
+    """Tell whether the current TIFF page's strips or tiles all lie within the file's ``size`` bytes."""
+    tags = im.tag_v2  # type: ignore[attr-defined]  # TiffImageFile's
+    offsets, counts = tags.get(273) or tags.get(324) or (), tags.get(279) or tags.get(325) or ()
+    return len(offsets) == len(counts) and all(o + c <= size for o, c in zip(offsets, counts, strict=True))
 
 
 def _decode(data: bytes, kind: str, limits: Limits) -> list[SourcePage]:
     """Decode the frames of an image file into pages, refusing oversized ones before decoding them."""
-    try:
-        with Image.open(io.BytesIO(data), formats=[kind]) as im:
-            frames = getattr(im, "n_frames", 1) if kind == "TIFF" else 1
-            if frames > limits.max_pages:
-                raise TooManyPages()
-            if kind == "JPEG":  # the audit reads grey: libjpeg decodes straight to it, twice as fast
-                im.draft("L", im.size)
-            pages = []
-            for index in range(frames):
-                im.seek(index)
-                _check_pixels(*im.size, limits)
-                im.load()
-                upright = ImageOps.exif_transpose(im, in_place=False)
-                pages.append(SourcePage(_pixels(upright), _declared_dpi(im)))
-            return pages
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:  # beyond Pillow's own limit
-        raise ImageTooLarge() from e
-    except DECODE_ERRORS as e:
-        raise Corrupt() from e
+    with _opened(data, kind) as im:
+        frames = _frames(im, kind, limits)
+        if kind == "JPEG":  # the audit reads grey: libjpeg decodes straight to it, twice as fast
+            im.draft("L", im.size)
+        pages = []
+        for index in range(frames):
+            im.seek(index)
+            _check_pixels(*im.size, limits)
+            im.load()
+            upright = ImageOps.exif_transpose(im, in_place=False)
+            pages.append(SourcePage(_pixels(upright), _declared_dpi(im)))
+        return pages
 
 
 def _declared_dpi(im: Image.Image) -> int | None:

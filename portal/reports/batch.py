@@ -121,11 +121,9 @@ def import_file(
             return Outcome(path, DUPLICATE, "Imported before.")
         db.session.delete(existing)  # it failed last time: try again from scratch
         db.session.commit()
-    limits = ingest.Limits(
-        max_bytes=c["MAX_CONTENT_LENGTH"], max_pages=c["MAX_PAGES"], max_pixels=c["MAX_PIXELS"]
-    )
+    limits = auditing.upload_limits()
     try:
-        pages = len(ingest.load(data, limits))  # as the upload form checks: nothing is stored for a bad file
+        pages = ingest.count_pages(data, limits)  # as the upload form checks: nothing is stored for a bad file
     except AuditError as e:
         return Outcome(path, FAILED, e.message)
     if pages > limits.max_pages:

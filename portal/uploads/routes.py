@@ -5,12 +5,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 
 from .. import jobs
 from ..audit import AuditError, ingest, rules
 from ..audit.rules.catalogue import Rule
+from ..auditing import upload_limits
 from ..extensions import db
 from ..localities import PHASES, local_authorities
 from ..models import Finding, JobStatus, PendingUpload, Submission
@@ -47,15 +48,16 @@ def submit() -> Any:
     )
     submission.originals = [PendingUpload(position=i, data=blob) for i, blob in enumerate(blobs)]
     db.session.add(submission)
+    db.session.flush()
+    submission_id = submission.id  # read before the commit expires it, saving a query
     db.session.commit()
-    jobs.queue().enqueue(submission.id)
+    jobs.queue().enqueue(submission_id)
     return redirect(url_for("uploads.receipt", token=token), code=303)
 
 
 def _read_files(files: list[FileStorage]) -> tuple[list[bytes], str | None]:
     """Read and check the uploaded files; return their bytes or a message a parent understands."""
-    c = current_app.config
-    limits = ingest.Limits(max_bytes=c["MAX_CONTENT_LENGTH"], max_pages=c["MAX_PAGES"], max_pixels=c["MAX_PIXELS"])
+    limits = upload_limits()
     blobs = [f.read() for f in files if f and f.filename is not None]
     blobs = [b for b in blobs if b]
     if not blobs:
@@ -63,7 +65,7 @@ def _read_files(files: list[FileStorage]) -> tuple[list[bytes], str | None]:
     pages = 0
     try:
         for blob in blobs:
-            pages += len(ingest.load(blob, limits))
+            pages += ingest.count_pages(blob, limits)
     except AuditError as e:
         return [], e.message
     if pages > limits.max_pages:

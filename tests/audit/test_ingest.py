@@ -9,7 +9,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from portal.audit import errors, ingest
 from portal.audit.ingest import Limits, load
@@ -111,10 +111,13 @@ def test_pdf_page_with_too_little_text_is_read_as_a_scan() -> None:
 
 
 def refusal(data: bytes, limits: Limits | None = None) -> errors.AuditError:
-    """Return what load raises for data, checking it is a parent-readable AuditError."""
+    """Return what load raises for data, checking count_pages refuses it alike with a parent-readable message."""
     with pytest.raises(errors.AuditError) as caught:
         load(data, limits or Limits())
+    with pytest.raises(errors.AuditError) as counted:
+        ingest.count_pages(data, limits or Limits())
     error = caught.value
+    assert counted.value.code == error.code
     assert error.message and error.message[0].isupper() and error.message.endswith(".")
     assert "Error" not in error.message and "pillow" not in error.message.lower()
     return error
@@ -214,3 +217,38 @@ def test_hidden_text_of_an_earlier_ocr_is_not_trusted() -> None:
     doc.save(buf)
     [source] = load(buf.getvalue(), Limits())
     assert source.words is None  # read by our own OCR, like a scan
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF", "WEBP", "HEIC"])
+def test_pages_are_counted_without_decoding_pixels(small_page: Image.Image, fmt: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    data = formgen.to_bytes(small_page, fmt)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("pixels were decoded"))
+    assert ingest.count_pages(data, Limits()) == 1
+
+
+def test_pages_counted_match_pages_loaded(small_page: Image.Image) -> None:
+    for data in (formgen.multipage_tiff([small_page] * 3), formgen.text_pdf([["page"]] * 4),
+                 formgen.scanned_pdf([small_page] * 2, dpi=75)):
+        assert ingest.count_pages(data, Limits()) == len(load(data, Limits()))
+
+
+def test_bytes_after_a_jpeg_do_no_harm(small_page: Image.Image) -> None:
+    """A motion photo carries its video after the picture's end marker."""
+    data = formgen.to_bytes(small_page, "JPEG") + b"\x00\x00\x00\x18ftypmp42" + bytes(5000)
+    assert ingest.count_pages(data, Limits()) == 1
+    assert len(load(data, Limits())) == 1
+
+
+def test_a_jpeg_cut_after_its_thumbnail_is_corrupt(small_page: Image.Image) -> None:
+    """The EXIF thumbnail's own end marker must not pass for the picture's."""
+    thumbnail = formgen.to_bytes(small_page.resize((160, 120)), "JPEG")
+    exif = Image.Exif()
+    exif[formgen.EXIF_MAKE] = "Phone"
+    buf = io.BytesIO()
+    small_page.save(buf, "JPEG", exif=exif.tobytes() + thumbnail)  # the thumbnail rides in the APP1 segment
+    data = buf.getvalue()
+    cut = data.index(b"\xff\xd9") + 2  # just after the thumbnail's end marker
+    assert cut < len(data) // 2
+    assert refusal(data[:len(data) // 2]).code == "corrupt"
+    assert refusal(data[:cut + 400]).code == "corrupt"
