@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from typing import Any
 
 import pytest
@@ -111,6 +113,28 @@ def test_the_original_is_deleted_when_the_audit_fails(app: Flask, client: FlaskC
     with app.app_context():
         submission = db.session.execute(db.select(Submission)).scalar_one()
         assert (submission.status, submission.error_code) == (JobStatus.FAILED, "no_text_found")
+        assert count(PendingUpload) == 0
+
+
+def png_with_damaged_pixels() -> bytes:
+    """Return a PNG whose chunks are whole, with right CRCs, but whose compressed pixels are noise."""
+    png = formgen.to_bytes(Image.new("L", (800, 800), 200), "PNG")
+    at = png.index(b"IDAT") - 4
+    length = struct.unpack_from(">I", png, at)[0]
+    noise = bytes(range(256)) * (length // 256 + 1)
+    body = b"IDAT" + noise[:length]
+    return png[:at + 4] + body + struct.pack(">I", zlib.crc32(body)) + png[at + 12 + length:]
+
+
+def test_damage_inside_the_pixels_is_reported_by_the_audit(app: Flask, client: FlaskClient) -> None:
+    """The upload checks a file's structure only (fast); the audit finds the rest and says so."""
+    token = receipt_token(upload(client, png_with_damaged_pixels()))
+    app.extensions["jobs"].join(timeout=120)
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "We could not check this form" in page and "damaged or incomplete" in page
+    with app.app_context():
+        submission = db.session.execute(db.select(Submission)).scalar_one()
+        assert (submission.status, submission.error_code) == (JobStatus.FAILED, "corrupt")
         assert count(PendingUpload) == 0
 
 
