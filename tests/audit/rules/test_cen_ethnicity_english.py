@@ -47,12 +47,21 @@ CEN12_PRESENT = [
     "(fluent).",
     "Teachers assess English proficiency termly.",
     "Proficiency in Eng1ish is a schoo1 assessment.",  # OCR: 1 for l
+    # proficiency without the word
+    "Your child's stage of English is assessed by the class teacher.",
+    "Your child's class teacher has made this assessment, from A (new to English) to E (fluent).",
+    "Teachers record how well each pupil speaks English.",
+    "The c1ass teacher assesses your chi1d's 1eve1 of Eng1ish.",  # OCR: 1 for l
 ]
 CEN12_MISSING = [
     "How well does your child speak English?   \u2610 Fluent   \u2610 Some   \u2610 None",
     "Please rate your child's proficiency in English from 1 to 5.",
     "English proficiency: ____________",
     "Parents should state their child's level of English.",
+    "Please tell us your child's stage of English: ____________",
+    "Please tell us how confidently your child reads English.",
+    "How we11 does your chi1d understand Eng1ish?  \u2610 Well  \u2610 A little",  # OCR: 1 for l
+    "Your child's command of English (tick one):  \u2610 Fluent  \u2610 Basic",
 ]
 
 
@@ -66,6 +75,8 @@ def test_cen12_missing(text: str) -> None:
     assert_status(text, "CEN-12", "missing")
 
 
-@pytest.mark.parametrize("text", ["Nationality: ____________", "First language: ____________"])
+@pytest.mark.parametrize("text", ["Nationality: ____________", "First language: ____________",
+                                  "We report how well pupils do in English and maths.",
+                                  "The DfE counts pupils who are new to English."])
 def test_cen12_applies_only_when_proficiency_is_mentioned(text: str) -> None:
     assert_status(text, "CEN-12", "not_applicable")

@@ -28,6 +28,12 @@ ASKED = [
     ("first_language", "characteristics (such as ethnicity, language, nationality and free school meal "
                        "eligibility)"),
     ("english_proficiency", "Proficiency in English: ____________"),
+    ("english_proficiency", "How well does your child speak English?   \u2610 Fluently   \u2610 A little"),
+    ("english_proficiency", "Please tell us your child's stage of English: ____________"),
+    ("english_proficiency", "Level of spoken English: ____________"),
+    ("english_proficiency", "Teachers place each pupil on a scale from A (new to English) to E (fluent)."),
+    ("english_proficiency", "How we11 does your chi1d understand Eng1ish?"),  # OCR: 1 for l
+    ("english_proficiency", "Your child's confidence in spoken English:  \u2610 New  \u2610 Confident"),
     ("religion", "Religion: ____________"),
     ("free_school_meals", "Is your child eligible for free school meals?"),
     ("sen", "Does your child have special educational needs?"),
@@ -47,6 +53,11 @@ NOT_ASKED = [
     ("passport_or_immigration", "We will never ask for passports."),
     ("passport_or_immigration", "The DfE does not share data for immigration enforcement."),
     ("ap_placement_reason", "We support pupils' mental health and wellbeing."),
+    ("english_proficiency", "The census counts pupils with English as an additional language."),
+    ("english_proficiency", "The DfE wants to know how many pupils are new to English."),
+    ("english_proficiency", "We report how well pupils do in English and maths at Key Stage 2."),
+    ("english_proficiency", "Your child is working at the expected level in English."),
+    ("english_proficiency", "P1ease write your answers in Eng1ish."),  # OCR: 1 for l
 ]
 
 
