@@ -27,12 +27,31 @@ FP05_MISSING = [
 ]
 
 
-@pytest.mark.parametrize("text", FP05_PRESENT)
+# "not shared with anyone else / other than": a negation that limits the recipients to the one named, before
+# it ("else") or after it ("other than", "except", "apart from"); a negated recipient is still no recipient.
+FP05_LIMITED = [
+    "Fingerprint templates are stored by the catering provider and are not shared with anyone else.",
+    "Medical details are not shared with anyone other than the school nurse.",
+    "We do not pass this information to anyone except the local authority.",
+    "No one apart from the outdoor centre will receive these details.",
+    "Your chi1d's data wi11 not be passed to anyone other than the 1oca1 authority.",  # OCR: 1 for l
+]
+FP05_NOT_LIMITED = [
+    "This information is not shared with anyone else.",
+    "The data are held on the academy's own server and are not shared with anyone else.",
+    "We do not share your data with third parties or anyone else.",
+    "Your child's details are not passed to anyone outside the school.",
+    "We do not share information with anyone except where the law requires it.",
+    "We wi11 not share this with anyone e1se.",  # OCR: 1 for l
+]
+
+
+@pytest.mark.parametrize("text", FP05_PRESENT + FP05_LIMITED)
 def test_fp05_present(text: str) -> None:
     assert_status(text, "FP-05", "present")
 
 
-@pytest.mark.parametrize("text", FP05_MISSING)
+@pytest.mark.parametrize("text", FP05_MISSING + FP05_NOT_LIMITED)
 def test_fp05_missing(text: str) -> None:
     assert_status(text, "FP-05", "missing")
 
@@ -43,11 +62,13 @@ FP05_DFE_PRESENT = [
     "We share census data with the local authority and the Department for Education.",
     "The DfE has asked schools to collect nationality from this term.",
     "Our census return goes to the Dept. for Education.",
+    "Your child's nationality is not shared with anyone other than the DfE.",
 ]
 FP05_DFE_MISSING = [
     "We share census data with the local authority.",  # a recipient, but a census form must name the DfE
     "The DfE says schools must keep data secure.",
     "We do not send this information to the DfE.",
+    "The census form is not shared with anyone else.",
     "Nationality: ____________",
 ]
 
