@@ -46,12 +46,31 @@ FP05_NOT_LIMITED = [
 ]
 
 
-@pytest.mark.parametrize("text", FP05_PRESENT + FP05_LIMITED)
+# Publishing: posting, printing or using a photo in the press or on social media passes it to them.
+FP05_PUBLISHED = [
+    "We post photos of school trips on the school's Facebook page.",
+    "Photos may be published in the Westbury Gazette, our local newspaper.",
+    "We use photos in the newsletter and, now and then, in the local paper.",
+    "Your child's picture may appear in the press after sports day.",
+    "We rnay post your chi1d's photo on our c1osed Facebook group.",  # OCR: rn for m, 1 for l
+    "\u2610 Photos of my child in the local newspaper",
+]
+FP05_NOT_PUBLISHED = [
+    "Please post the slip back to the school office.",  # post: the mail
+    "We publish our exam results every summer.",  # published, but to nobody named
+    "Photos of your child are never posted on social media.",
+    "We do not publish names or photos in the local press.",
+    "We ask parents to refrain from posting photos of other children on social media.",  # parents post
+    "P1ease post the forrn back to schoo1 by Friday.",  # OCR: 1 for l, rn for m
+]
+
+
+@pytest.mark.parametrize("text", FP05_PRESENT + FP05_LIMITED + FP05_PUBLISHED)
 def test_fp05_present(text: str) -> None:
     assert_status(text, "FP-05", "present")
 
 
-@pytest.mark.parametrize("text", FP05_MISSING + FP05_NOT_LIMITED)
+@pytest.mark.parametrize("text", FP05_MISSING + FP05_NOT_LIMITED + FP05_NOT_PUBLISHED)
 def test_fp05_missing(text: str) -> None:
     assert_status(text, "FP-05", "missing")
 
