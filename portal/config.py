@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES": 5,  # failed sign-ins (password or code) before an account is locked
     "LOGIN_LOCK_MINUTES": 15,  # how long a locked account waits
     "LOGIN_IP_MAX_FAILURES": 20,  # failed sign-ins from one client address per LOGIN_LOCK_MINUTES
+    "THROTTLE_STORAGE_URL": None,  # where those are counted ("limits" URL); None: BROKER_URL if set, else memory
+    "PROXY_HOPS": 0,  # reverse proxies in front of the web tier whose X-Forwarded-For/-Proto/-Host to trust
     "INVITE_HOURS": 72,  # a set-password link from an admin's invitation works this long, once
     "REVIEW_LOCK_MINUTES": 30,  # a reviewer's lock on a submission lapses after this long
     "CONTROLLER_NAME": "the Census Form Audit campaign",  # who runs this portal, for the privacy notice
@@ -59,6 +61,7 @@ def _derive(app: Flask) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     # hide_parameters: database errors, which workers log and retry, never show a statement's values (uploads)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "hide_parameters": True})
+    app.config["THROTTLE_STORAGE_URL"] = app.config["THROTTLE_STORAGE_URL"] or app.config["BROKER_URL"] or "memory://"
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_HOURS"] * 3600
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")

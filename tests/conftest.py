@@ -5,6 +5,7 @@ import io
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import flask_migrate
@@ -68,21 +69,31 @@ def app_config(tmp_path: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
     return config
 
 
-@pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    """Create an app with its database migrated to the latest revision."""
-    app = create_app(app_config)
+@contextmanager
+def running_app(config: dict[str, Any]) -> Iterator[Flask]:
+    """Create an app with its database migrated; afterwards wait for its jobs and close its connections."""
+    app = create_app(config)
     with app.app_context():
         flask_migrate.upgrade()
-    yield app
-    queue = app.extensions["jobs"]
-    if hasattr(queue, "join"):
-        queue.join(timeout=120)
-    if hasattr(queue, "close"):
-        queue.close()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    app.extensions["login_throttle"].reset()  # at scale the counts live in Redis, which outlives a test
+    try:
+        yield app
+    finally:
+        queue = app.extensions["jobs"]
+        if hasattr(queue, "join"):
+            queue.join(timeout=120)
+        if hasattr(queue, "close"):
+            queue.close()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """An app with its database migrated to the latest revision."""
+    with running_app(app_config) as app:
+        yield app
 
 
 @pytest.fixture

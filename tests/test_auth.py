@@ -16,6 +16,7 @@ from portal.auth.core import set_password_token
 from portal.auth.passwords import WeakPassword, check_strength, verify_password
 from portal.extensions import db
 from portal.models import AccessLog, User, utcnow
+from tests.conftest import running_app
 from tests.staff import PASSWORD, sign_in, sign_in_quickly, totp_code
 
 
@@ -161,6 +162,45 @@ def test_one_address_is_throttled_across_accounts(app: Flask, client: FlaskClien
         environ_overrides={"REMOTE_ADDR": "192.0.2.7"},
     )
     assert response.status_code == 302
+
+
+def guess(client: FlaskClient, forwarded_for: str | None = None) -> int:
+    """Try a wrong sign-in, as the client a proxy names when given; return the status."""
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    response = client.post("/staff/login", data={"email": "guess@example.org", "password": "guessing away"},
+                           headers=headers)
+    return int(response.status_code)
+
+
+def test_behind_a_proxy_each_client_is_throttled_on_its_own(app_config: dict[str, Any]) -> None:
+    with running_app({**app_config, "PROXY_HOPS": 1}) as app:
+        client = app.test_client()
+        assert [guess(client, "198.51.100.1") for _ in range(6)] == [401] * 6
+        assert guess(client, "198.51.100.1") == 429
+        assert guess(client, "198.51.100.2") == 401  # another researcher's address behind the proxy
+
+
+def test_without_a_proxy_a_forged_forwarded_for_header_is_ignored(client: FlaskClient) -> None:
+    assert [guess(client, f"198.51.100.{n}") for n in range(6)] == [401] * 6
+    assert guess(client, "203.0.113.9") == 429  # every guess came from the one real address
+
+
+def test_sign_in_goes_on_when_the_throttle_store_is_away(app_config: dict[str, Any], caplog: Any) -> None:
+    """Accounts still lock in the database; the address throttle is skipped, and the log says so."""
+    with running_app({**app_config, "THROTTLE_STORAGE_URL": "redis://127.0.0.1:9/0"}) as app:
+        client = app.test_client()
+        assert [guess(client) for _ in range(8)] == [401] * 8
+    assert "sign-in throttle unavailable" in caplog.text
+
+
+@pytest.mark.scale
+def test_every_web_process_shares_the_throttle(app: Flask, app_config: dict[str, Any]) -> None:
+    """At scale the counts live in Redis: guesses spread over processes add up."""
+    assert app.config["THROTTLE_STORAGE_URL"].startswith("redis://")
+    with running_app(app_config) as other:
+        for n in range(6):
+            assert guess((app if n % 2 else other).test_client()) == 401
+        assert guess(other.test_client()) == 429 and guess(app.test_client()) == 429
 
 
 def test_wrong_and_replayed_codes_are_refused(app: Flask, client: FlaskClient, staff: Any) -> None:

@@ -6,9 +6,7 @@ import functools
 import hashlib
 import hmac
 import logging
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -18,6 +16,9 @@ import segno
 from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from limits import RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from markupsafe import Markup
 
 from ..extensions import db
@@ -43,6 +44,7 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -152,41 +154,41 @@ def _expire_sessions() -> None:
 
 
 class AddressThrottle:
-    """Count failed sign-ins per client address in a sliding window (addresses kept only as keyed hashes)."""
+    """Count failed sign-ins per client address in a moving window, kept where every process sees them.
 
-    def __init__(self, secret: bytes, limit: int, window: float) -> None:
+    The counts live in ``limits`` storage: this process's memory on one machine, Redis at scale, so that a web
+    tier of many processes allows no more guesses than one. Addresses are kept only as keyed hashes.
+    """
+
+    def __init__(self, secret: bytes, limit: int, window: float, storage_url: str) -> None:
         self.secret = secret
-        self.limit = limit
-        self.window = window
-        self.failures: dict[str, deque[float]] = {}
-        self.lock = threading.Lock()
+        self.item = RateLimitItemPerSecond(limit, max(1, round(window)))
+        self.storage = storage_from_string(storage_url, key_prefix="portal-signin")
+        self.limiter = MovingWindowRateLimiter(self.storage)
 
     def _key(self, address: str | None) -> str:
         return hmac.new(self.secret, (address or "?").encode(), hashlib.sha256).hexdigest()[:32]
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self.failures.setdefault(key, deque())
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
-
     def blocked(self, address: str | None) -> bool:
-        """Tell whether this address has failed too often lately."""
-        with self.lock:
-            key = self._key(address)
-            times = self._recent(key, time.monotonic())
-            if not times:
-                self.failures.pop(key, None)
-            return len(times) >= self.limit
+        """Tell whether this address has failed too often lately (not when the counts cannot be read)."""
+        return not self._guarded("not applied", lambda: self.limiter.test(self.item, self._key(address)), True)
 
     def fail(self, address: str | None) -> None:
         """Count one failed attempt from this address."""
-        with self.lock:
-            now = time.monotonic()
-            self._recent(self._key(address), now).append(now)
-            if len(self.failures) > 10_000:  # forget the quietest addresses rather than grow without bound
-                for key in [k for k, v in self.failures.items() if not v][:5_000]:
-                    del self.failures[key]
+        self._guarded("failure not counted", lambda: self.limiter.hit(self.item, self._key(address)), False)
+
+    def reset(self) -> None:
+        """Forget every count (a fresh test database, or an admin lifting a block)."""
+        self._guarded("counts not reset", self.storage.reset, None)
+
+    @staticmethod
+    def _guarded(outcome: str, call: Callable[[], T], fallback: T) -> T:
+        """Call the store; when it is away (Redis down), log and go on: accounts still lock in the database."""
+        try:
+            return call()
+        except Exception as e:
+            log.warning("sign-in throttle unavailable (%s): %s", type(e).__name__, outcome)
+            return fallback
 
 
 def throttle() -> AddressThrottle:
@@ -310,6 +312,7 @@ def init_app(app: Flask) -> None:
         str(app.config["SECRET_KEY"] or "").encode(),
         app.config["LOGIN_IP_MAX_FAILURES"],
         app.config["LOGIN_LOCK_MINUTES"] * 60.0,
+        app.config["THROTTLE_STORAGE_URL"],
     )
     app.before_request(_expire_sessions)
     app.context_processor(lambda: {"staff_links": staff_links, "signed_in": second_factor_done})
