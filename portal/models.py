@@ -11,7 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Model, db
 
 
 def utcnow() -> datetime:
@@ -38,7 +38,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Submission(db.Model):
+class Submission(Model):
     """One uploaded form: its context, the job's state and, once audited, its redacted result."""
 
     __tablename__ = "submission"
@@ -103,7 +103,7 @@ class Submission(db.Model):
         return [f for f in self.findings if f.fails]
 
 
-class PendingUpload(db.Model):
+class PendingUpload(Model):
     """An original file, kept only until its audit commits (deleted in the same transaction)."""
 
     __tablename__ = "pending_upload"
@@ -116,7 +116,7 @@ class PendingUpload(db.Model):
     submission: Mapped[Submission] = relationship(back_populates="originals")
 
 
-class PageImage(db.Model):
+class PageImage(Model):
     """One redacted page image (PNG rebuilt from pixels: no metadata)."""
 
     __tablename__ = "page_image"
@@ -131,7 +131,7 @@ class PageImage(db.Model):
     submission: Mapped[Submission] = relationship(back_populates="page_images")
 
 
-class Finding(db.Model):
+class Finding(Model):
     """One rule's verdict on one submission, with redacted evidence, and the reviewers' word on it."""
 
     __tablename__ = "finding"
@@ -162,7 +162,7 @@ class Finding(db.Model):
         return self.final_status in ("missing", "violation")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A staff account: researcher, campaigner or admin. Parents have no accounts."""
 
     __tablename__ = "user"
@@ -188,7 +188,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]}"
 
 
-class SubmissionReview(db.Model):
+class SubmissionReview(Model):
     """One reviewer's decision on a submission's status, with the rejection reason and a note."""
 
     __tablename__ = "submission_review"
@@ -202,7 +202,7 @@ class SubmissionReview(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class FindingReview(db.Model):
+class FindingReview(Model):
     """One reviewer's judgement of one finding: confirmed, or corrected with a reason."""
 
     __tablename__ = "finding_review"
@@ -217,7 +217,7 @@ class FindingReview(db.Model):
     finding: Mapped[Finding] = relationship(back_populates="reviews")
 
 
-class AccessLog(db.Model):
+class AccessLog(Model):
     """Append-only record of who viewed, changed or exported what, when and why; no personal data."""
 
     __tablename__ = "access_log"
@@ -231,7 +231,7 @@ class AccessLog(db.Model):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
-class Setting(db.Model):
+class Setting(Model):
     """A runtime switch an admin can flip (e.g. public statistics)."""
 
     __tablename__ = "setting"

@@ -9,9 +9,8 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-if not logging.getLogger().handlers:  # the app configures logging; alembic's file would replace it
+# Interpret the config file for Python logging, unless the app has configured logging (the file would replace it).
+if config.config_file_name and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
