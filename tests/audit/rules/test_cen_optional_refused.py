@@ -16,6 +16,7 @@ CEN01_PRESENT = [
     "You can choose whether to give your child's country of birth.",
     "It is entirely up to you whether you provide your child's nationality.",
     "Providing nationality data is not a legal requirement for parents.",
+    "Nationality and country of birth\n\nAnswering is optional. If you prefer not to say, tick Refused.",
 ]
 CEN01_MISSING = [
     "Nationality is compulsory.",
@@ -26,6 +27,8 @@ CEN01_MISSING = [
     "The DfE says ethnicity data is optional, but nationality is required for the census.",
     "Nationality: ____________\nCountry of birth: ____________",
     "Religion is voluntary. Nationality: ____________",
+    "Nationality: __________  \u2610 Refused\nIf you prefer not to say, tick the Refused box.",  # refusal only
+    "For the census the DfE requires nationa1ity. If you prefer not to say, tick Refused.",  # OCR: 1 for l
 ]
 
 

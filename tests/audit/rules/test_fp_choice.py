@@ -31,12 +31,29 @@ MISSING = [
 ]
 
 
-@pytest.mark.parametrize("text", PRESENT)
+# A way to refuse ("if you prefer not to say, tick Refused") is CEN-02's matter; it does not say whether the
+# items must be given. Saying that they need not be, beside it, does.
+WITH_REFUSAL_PRESENT = [
+    "You do not have to provide nationality: tick Refused if you prefer not to.",
+    "Answering is up to you. If you prefer not to say, tick Refused.",
+    "If you would rather not answer, you do not have to.",
+    "If you choose not to provide it, this will not affect your child's place.",
+    "Answering is opti0nal; if you prefer not to say, tick Refused.",  # OCR: 0 for o
+]
+WITH_REFUSAL_MISSING = [
+    "If you prefer not to say, tick the Refused box.",
+    "Tick \"Refused\" on the registration form if you would rather not say.",
+    "lf you prefer not to say, tick Refused.",  # OCR: l for I
+    "Ethnicity: ____________  \u2610 Refused\nIf you would prefer, write Refused in the box.",
+]
+
+
+@pytest.mark.parametrize("text", PRESENT + WITH_REFUSAL_PRESENT)
 def test_fp12_present(text: str) -> None:
     assert_status(text, "FP-12", "present")
 
 
-@pytest.mark.parametrize("text", MISSING)
+@pytest.mark.parametrize("text", MISSING + WITH_REFUSAL_MISSING)
 def test_fp12_missing(text: str) -> None:
     assert_status(text, "FP-12", "missing")
 
