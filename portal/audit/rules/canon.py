@@ -28,6 +28,8 @@ _IRREGULAR = {"cannot": "can not", "cant": "can not", "won't": "will not", "wont
               "havent": "have not", "hasnt": "has not", "wasnt": "was not", "werent": "were not"}
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _SKELETON = (("rn", "m"), ("vv", "w"), ("i", "l"), ("ll", "h"))  # "li" is how OCR often reads "h"
+# two-letter words with an o or an l (i is l in the skeleton: "if" is "lf"), as OCR may misread them
+_SMALL_WORDS = frozenset({"no", "on", "of", "or", "to", "so", "do", "go", "lf", "ln", "ls", "lt"})
 
 
 def fold(text: str) -> str:
@@ -71,10 +73,18 @@ def canon_word(raw: str) -> tuple[str, ...]:
 
 
 def _token(token: str) -> str:
-    """Read digits inside a mostly-letter token as the letters they resemble, then skeletonise."""
+    """Read digits inside a mostly-letter token as the letters they resemble, then skeletonise.
+
+    A two-letter word with one letter misread ("n0", "0f", "1s") is read as a letter only when that makes
+    one of the small words of running text: "b1", "y7" or "n1" stay what they are.
+    """
     letters = sum(c.isalpha() for c in token)
     if letters >= 2 and letters >= len(token) - letters:
         token = token.replace("0", "o").replace("1", "l").replace("5", "s")
+    elif letters == 1 and len(token) == 2:
+        read = skeleton(token.replace("0", "o").replace("1", "l"))
+        if read in _SMALL_WORDS:
+            token = read
     return skeleton(token)
 
 

@@ -58,10 +58,23 @@ NOT_ASKED = [
     ("english_proficiency", "We report how well pupils do in English and maths at Key Stage 2."),
     ("english_proficiency", "Your child is working at the expected level in English."),
     ("english_proficiency", "P1ease write your answers in Eng1ish."),  # OCR: 1 for l
+    # a form or sheet that says it no longer (or does not) ask for an item does not ask for it
+    ("nationality", "You will see that the new form no longer asks for your child's nationality."),
+    ("country_of_birth", "This year's sheet does not ask about country of birth."),
+    ("nationality", "Our admission forms have stopped asking for nationality."),
+    ("country_of_birth", "The questionnaire no longer includes place of birth."),
+    ("nationality", "The f0rm n0 1onger asks for nationa1ity."),  # OCR: 0 for o, 1 for l
+]
+# ... while a form that still asks, or asks beside something it dropped, does
+STILL_ASKED = [
+    ("nationality", "The sheet asks for your child's nationality."),
+    ("nationality", "The form no longer asks for passports, but it does ask for nationality."),
+    ("country_of_birth", "We no longer ask for religion. Country of birth: ____________"),
+    ("nationality", "The new form still asks for nationa1ity."),  # OCR: 1 for l
 ]
 
 
-@pytest.mark.parametrize(("item", "text"), ASKED)
+@pytest.mark.parametrize(("item", "text"), ASKED + STILL_ASKED)
 def test_item_asked(item: str, text: str) -> None:
     assert item in context(text).census_items
 

@@ -24,6 +24,11 @@ from .support import page
     ("withdravv", "withdraw"),
     ("Educatíon", "Education"),
     ("|nformation", "information"),
+    ("n0", "no"),  # two-letter words with one misread letter
+    ("0f", "of"),
+    ("1s", "is"),
+    ("1f", "if"),
+    ("t0", "to"),
 ])
 def test_ocr_confusions_share_a_canonical_spelling(damaged: str, clean: str) -> None:
     assert canon_word(damaged) == canon_word(clean)
@@ -39,6 +44,10 @@ def test_ocr_confusions_share_a_canonical_spelling(damaged: str, clean: str) -> 
     ("[]", ()),
     ("(optional):", ("optlonal",)),
     ("537A", ("537a",)),
+    ("B1", ("b1",)),  # codes that make no small word keep their digit
+    ("Y7", ("y7",)),
+    ("n1", ("n1",)),
+    ("a1", ("a1",)),
 ])
 def test_canonical_tokens(word: str, tokens: tuple[str, ...]) -> None:
     assert canon_word(word) == tokens
