@@ -67,5 +67,31 @@ def test_fp02_missing(text: str) -> None:
     assert_status(text, "FP-02", "missing", flags="G18")
 
 
+# A pointer to another document names the DPO without giving them: not the statement itself. With a way to
+# reach them it is a contact all the same.
+FP02_POINTER_PRESENT = [
+    "Our privacy notice gives details of our Data Protection Officer, Mr P Okafor (dpo@hillside.example.com).",
+    "Questions? Ask our DPO, who can be reached on 01632 960 555.",
+    "The trust's Data Protection Officer is Mrs L Grant of Shire Schools Data Services.",
+    "Data Pr0tection Officer: Ms R Hale",  # OCR: 0 for o
+]
+FP02_POINTER_MISSING = [
+    "Our privacy notice explains who our Data Protection Officer is and how to reach them.",
+    "The full notice on our website, including the contact for our DPO, is available from reception.",
+    "Details of our Data Protection Officer are given in the school's privacy notice.",
+    "Our new policy wi11 te11 you who the Data Protecti0n Officer is.",  # OCR: 1 for l, 0 for o
+]
+
+
+@pytest.mark.parametrize("text", FP02_POINTER_PRESENT)
+def test_fp02_named_with_a_contact_is_present(text: str) -> None:
+    assert_status(text, "FP-02", "present", flags="G18")
+
+
+@pytest.mark.parametrize("text", FP02_POINTER_MISSING)
+def test_fp02_a_pointer_to_another_document_is_missing(text: str) -> None:
+    assert_status(text, "FP-02", "missing", flags="G18")
+
+
 def test_fp02_applies_only_in_the_gdpr_era() -> None:
     assert_status(FP02_MISSING[0], "FP-02", "not_applicable")

@@ -62,7 +62,6 @@ FP04_PRESENT = [
     "The legal basis is a legal obligation under the Education (Information About Individual Pupils) "
     "(England) Regulations 2013.",
     "Ethnicity is special category data processed under Art1cle 9 of the GDPR.",  # OCR: 1 for i
-    "The 1awful basis is set out in our privacy notice.",  # OCR: 1 for l
 ]
 FP04_MISSING = [
     "We collect information about your child.",
@@ -80,6 +79,31 @@ def test_fp04_present(text: str) -> None:
 
 @pytest.mark.parametrize("text", FP04_MISSING)
 def test_fp04_missing(text: str) -> None:
+    assert_status(text, "FP-04", "missing", flags="G18")
+
+
+# Saying that another document states the basis is a pointer, not the basis itself.
+FP04_POINTER_PRESENT = [
+    "We rely on public task, as explained in our privacy notice.",
+    "Our lawful basis is legal obligation (Education Act 1996); the full notice is on our website.",
+    "The legal basis for sharing census data is section 537A.",
+    "We process ethnicity under Art1cle 9 as our privacy notice explains.",  # OCR: 1 for i
+]
+FP04_POINTER_MISSING = [
+    "Our privacy notice explains the lawful basis for each item we collect.",
+    "The new notice will set out the legal basis for everything we hold.",
+    "The 1awful basis is set out in our privacy notice.",  # OCR: 1 for l
+    "Read the trust's data protection policy, which describes our lawful bases in full.",
+]
+
+
+@pytest.mark.parametrize("text", FP04_POINTER_PRESENT)
+def test_fp04_a_basis_stated_beside_a_pointer_is_present(text: str) -> None:
+    assert_status(text, "FP-04", "present", flags="G18")
+
+
+@pytest.mark.parametrize("text", FP04_POINTER_MISSING)
+def test_fp04_a_pointer_to_another_document_is_missing(text: str) -> None:
     assert_status(text, "FP-04", "missing", flags="G18")
 
 

@@ -31,6 +31,32 @@ def test_fp07_missing(text: str) -> None:
     assert_status(text, "FP-07", "missing", flags="G18")
 
 
+# A notice that only says another document explains how long data are kept does not say it; a retention
+# policy or schedule is how the period is decided (rules.md), so naming one does.
+FP07_POINTER_PRESENT = [
+    "We keep these records until your child is 25, as our privacy notice explains.",
+    "Records are kept in line with our retention policy, which sets out how long we keep each kind.",
+    "How long we keep data is decided by our records management policy.",
+    "Our privacy notice includes our rete1ntion schedule.",  # OCR: stray 1
+]
+FP07_POINTER_MISSING = [
+    "Our privacy notice explains how long we keep information and what your rights are.",
+    "The full notice, including how long we keep records, is on the school website.",
+    "It will describe the retention of each item we collect.",
+    "Details of how 1ong we keep data are given in our privacy notice.",  # OCR: 1 for l
+]
+
+
+@pytest.mark.parametrize("text", FP07_POINTER_PRESENT)
+def test_fp07_a_period_or_policy_beside_a_pointer_is_present(text: str) -> None:
+    assert_status(text, "FP-07", "present", flags="G18")
+
+
+@pytest.mark.parametrize("text", FP07_POINTER_MISSING)
+def test_fp07_a_pointer_to_another_document_is_missing(text: str) -> None:
+    assert_status(text, "FP-07", "missing", flags="G18")
+
+
 def test_fp07_applies_only_in_the_gdpr_era() -> None:
     assert_status(FP07_PRESENT[0], "FP-07", "not_applicable", flags="NAT CEN")
 
