@@ -29,7 +29,7 @@ serve-scale: setup db
 	$(VENV)/bin/gunicorn -w $(WEB_WORKERS) -b $(HOST):$(WEB_PORT) wsgi:app
 
 worker: setup
-	$(VENV)/bin/celery -A portal.celery_app worker -c $(CONCURRENCY) -l INFO --without-gossip --without-mingle \
+	nice -n 19 $(VENV)/bin/celery -A portal.celery_app worker -c $(CONCURRENCY) -l INFO --without-gossip --without-mingle \
 		--max-tasks-per-child 100
 
 setup: $(VENV)/.installed instance/config.py

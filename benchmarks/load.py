@@ -9,7 +9,7 @@ Each mode starts its own stack on 127.0.0.1 and stops it afterwards:
 
 * **scaled**: gunicorn with two workers (``gunicorn -w 2 wsgi:app``) on a fresh PostgreSQL database of its
   own, Redis on 127.0.0.1:6379 with a queue of its own, and two Celery worker processes (``-c 1`` each,
-  ``nice 10``, as the systemd unit in deploy/ runs them beside a web tier);
+  ``nice 19``, as the systemd unit in deploy/ runs them: OCR yields the CPU to the web tier beside it);
 * **embedded**: ``flask run`` with SQLite and the in-process audit thread, as ``make run`` starts it.
 
 Every simulated parent opens the upload page (for its CSRF token and session cookie), waits at a barrier with
@@ -222,7 +222,7 @@ def scaled_stack(folder: Path) -> Iterator[tuple[int, Any]]:
                             env, folder / "gunicorn.log")
         for n in range(2):
             workers.append(services.Worker(folder / f"worker-{n}.log", services.settings_env(settings),
-                                           str(settings["AUDIT_QUEUE"]), concurrency=1, nice=10))
+                                           str(settings["AUDIT_QUEUE"]), concurrency=1, nice=19))
         for worker in workers:
             worker.wait_ready()
         services.wait_for_port(port, 60)
