@@ -14,6 +14,7 @@ from ..document import Context, Finding
 from .catalogue import Catalogue, CatalogueError, Clause, Rule
 from .matching import Document, Hit
 from .patterns import Term
+from .units import MAX_ITEMS
 
 FUZZY_CERTAINTY = 0.85  # a phrasing matched only after repairing an OCR-damaged word
 REACH_CERTAINTY = 0.9  # the topic was named in an earlier sentence or the question above
@@ -43,6 +44,7 @@ class Checker(ABC):
             if name not in rule.named:
                 raise CatalogueError(rule.id, f"named.{name}", f"the {self.name} checker needs it")
         self.anaphor = catalogue.term("anaphor")
+        self.plural = catalogue.term("plural_anaphor")
 
     def applies(self, doc: Document, context: Context) -> bool:
         """Say whether the rule applies: its condition on the flags, and its trigger words if it has any."""
@@ -126,6 +128,12 @@ class Checker(ABC):
             return hit.unit
         if names(clause.rivals, hit.unit, hit.clause):
             return None
+        # a list's lead-in ("To help us plan support, we ask:") speaks of every item it introduces
+        for u in range(hit.unit + 1, min(len(doc.units), hit.unit + 1 + MAX_ITEMS)):
+            if doc.units[u].lead != hit.unit:
+                break
+            if names(clause.about, u):
+                return u
         anaphor = clause.anaphor or self.anaphor
         if not (unit.field or unit.lead is not None or names(anaphor, hit.unit, hit.clause)):
             return None
@@ -150,12 +158,25 @@ class Checker(ABC):
             if u >= len(doc.units) or not doc.units[u].field:
                 break
             around.append(u)
+        plural = not unit.field and names(self.plural, hit.unit, hit.clause)
         for u in around:
             if not 0 <= u < len(doc.units) or doc.units[u].page != unit.page:
                 continue
             topic, rival = names(clause.about, u), names(clause.rivals, u)
             if topic or rival:
-                return u if decides(topic, rival) else None
+                if decides(topic, rival):
+                    return u
+                # "these questions", "they": every question of the block of form lines above, not the last
+                return self._in_block(doc, clause, u) if plural and u < hit.unit else None
+        return None
+
+    def _in_block(self, doc: Document, clause: Clause, u: int) -> int | None:
+        """Return the form line naming the topic in the run of form lines (or list items) ending at ``u``."""
+        page = doc.units[u].page
+        while u >= 0 and doc.units[u].page == page and (doc.units[u].field or doc.units[u].lead is not None):
+            if clause.about is not None and doc.affirmed(clause.about, u, False):
+                return u
+            u -= 1
         return None
 
     def any_of(self, doc: Document, clauses: tuple[Clause, ...]) -> Match | None:

@@ -48,12 +48,27 @@ CEN04_MISSING = [
 ]
 
 
-@pytest.mark.parametrize("text", CEN04_PRESENT)
+# Taking back an answer in other words: removing or withdrawing it later, changing an answer given before.
+CEN04_LATER_PRESENT = [
+    "Nationality ________\nCountry of birth ________\nYou can ask us to delete them at any time.",
+    "Country of birth: if you told us before and would now like it removed, just let the office know.",
+    "If your child's nationality was given previously, you may have it withdrawn whenever you wish.",
+    "Nationality ________\nYou can ask us to rem0ve your answer 1ater.",  # OCR: 0 for o, 1 for l
+]
+CEN04_LATER_MISSING = [
+    "Nationality ________\nYou can ask us to check the form at any time.",
+    "Photographs can be removed from the website at any time.",  # another item
+    "Nationality ________\nPlease do not remove the slip before signing it.",
+    "Religion ________\nYou can ask us to delete it at any time.",  # another item's line
+]
+
+
+@pytest.mark.parametrize("text", CEN04_PRESENT + CEN04_LATER_PRESENT)
 def test_cen04_present(text: str) -> None:
     assert_status(text, "CEN-04", "present", flags="NAT")
 
 
-@pytest.mark.parametrize("text", CEN04_MISSING)
+@pytest.mark.parametrize("text", CEN04_MISSING + CEN04_LATER_MISSING)
 def test_cen04_missing(text: str) -> None:
     assert_status(text, "CEN-04", "missing", flags="NAT")
 

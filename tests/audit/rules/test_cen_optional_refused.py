@@ -42,6 +42,35 @@ def test_cen01_missing(text: str) -> None:
     assert_status(text, "CEN-01", "missing", flags="NAT")
 
 
+# A plural reference ("these questions", "they") after a block of questions covers every question of the
+# block, nationality among them; a list's lead-in covers its items. A singular "this" after another item's
+# line, or a block without nationality, does not.
+CEN01_BLOCK_PRESENT = [
+    "We ask:\nNationality ________\nCountry of birth ________\nHome language ________\n\n"
+    "These questions are optional.",
+    "Nationality and country of birth are on the back of this sheet.\n\n"
+    "They are voluntary: you need not tell us.",
+    "The following are optional:\nNationality ________\nReligion ________",
+    "Country of birth ________\nFirst language ________\nAll of these are opti0nal.",  # OCR: 0 for o
+]
+CEN01_BLOCK_MISSING = [
+    "Nationality ________\nHome language ________\nThis is optional.",  # "this": the line just above
+    "We ask:\nReligion ________\nHome language ________\n\nThese questions are optional.",
+    "The following must be completed:\nNationality ________\nReligion ________\nThey are kept securely.",
+    "Country of birth ________\n\nTrip letters are opti0nal reading; they are on the website.",  # OCR: 0
+]
+
+
+@pytest.mark.parametrize("text", CEN01_BLOCK_PRESENT)
+def test_cen01_block_of_questions_present(text: str) -> None:
+    assert_status(text, "CEN-01", "present", flags="NAT")
+
+
+@pytest.mark.parametrize("text", CEN01_BLOCK_MISSING)
+def test_cen01_block_of_questions_missing(text: str) -> None:
+    assert_status(text, "CEN-01", "missing", flags="NAT")
+
+
 def test_cen01_anaphoric_evidence_reaches_back_to_the_topic() -> None:
     text = CEN01_PRESENT[2]
     f = finding(text, "CEN-01", flags="NAT")

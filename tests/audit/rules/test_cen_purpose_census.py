@@ -48,12 +48,29 @@ CEN08_GENERIC = [
 ]
 
 
-@pytest.mark.parametrize("text", CEN08_PRESENT + CEN08_SPECIFIC)
+# A lead-in's purpose is the purpose of the questions it introduces.
+CEN08_LEAD_PRESENT = [
+    "To help us book interpreters and plan English support, we ask:\nNationality ________\n"
+    "Country of birth ________",
+    "So that we can arrange translated letters, please tell us:\nCountry of birth ________\n"
+    "Home language ________",
+    "We ask for these to plan support for pupils new to English:\nNationality ________",
+    "T0 he1p us arrange interpreters we ask:\nNationa1ity ________",  # OCR: 0 for o, 1 for l
+]
+CEN08_LEAD_MISSING = [
+    "So that we can keep our records up to date, please tell us:\nNationality ________",
+    "To help us arrange interpreters we ask:\nHome language ________\n\nThank you.\n\nNationality ________",
+    "Please complete the following:\nNationality ________\nCountry of birth ________",
+    "To keep in touch with you, we ask:\nNationality ________\nTelephone ________",
+]
+
+
+@pytest.mark.parametrize("text", CEN08_PRESENT + CEN08_SPECIFIC + CEN08_LEAD_PRESENT)
 def test_cen08_present(text: str) -> None:
     assert_status(text, "CEN-08", "present", flags="NAT")
 
 
-@pytest.mark.parametrize("text", CEN08_MISSING + CEN08_GENERIC)
+@pytest.mark.parametrize("text", CEN08_MISSING + CEN08_GENERIC + CEN08_LEAD_MISSING)
 def test_cen08_missing(text: str) -> None:
     assert_status(text, "CEN-08", "missing", flags="NAT")
 
