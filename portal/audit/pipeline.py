@@ -108,8 +108,8 @@ def audit(
     hits = pii.find(pages, keep_school=options.keep_school)
     # detect: census items, context flags and the form's date
     context = detect.detect(_without_personal_values(pages, hits), options.form_date)
-    # check: every rule of the catalogue
-    findings = rules.check(pages, context)
+    # check: every rule of the catalogue, on the form's wording (the family's answers in its fields masked)
+    findings = rules.check(_without_personal_values(pages, pii.answers(pages, hits)), context)
     # redact: personal data out of text, evidence and images (allow-list: unrecognised marks go too)
     redacted = redact.redact(pages, [image for _, image in read], hits)
     findings = [redacted.quote(f) for f in findings]

@@ -171,6 +171,14 @@ def test_printed_wording_that_mentions_fields_is_no_field() -> None:
     assert found(*rows) == []
 
 
+def test_answers_are_the_values_filled_into_fields() -> None:
+    p = page("Oakfield Primary School", "Church Lane, Leeds LS1 2AB Telephone 0113 496 0123",
+             "Call the office on 0161 496 0777.", "Telephone || 07700 900123", "Email || anna.nowak@example.com")
+    hits = pii.find([p])
+    assert sorted((h.type, texts(p, h.words)) for h in pii.answers([p], hits)) == [
+        ("email", "anna.nowak@example.com"), ("phone", "07700 900123")]
+
+
 # ---------------------------------------------------------------- names, addresses, school, signature
 
 @pytest.mark.parametrize(("line", "expected"), [

@@ -1,12 +1,16 @@
-"""The pipeline as a whole: a personal date is never taken for the form's date, and output is redacted."""
+"""The pipeline as a whole: a personal date is never the form's date, the family's answers are never the form's wording,
+and output is redacted."""
 from __future__ import annotations
 
 import re
 from datetime import date
 
 import pytest
+from PIL import Image
 
 from portal.audit import AuditOptions, audit
+from portal.audit.document import Page, Word
+from tests.audit.wordpages import page
 from tests.support import formgen
 
 
@@ -38,3 +42,28 @@ def test_a_given_form_date_wins_over_any_date_on_the_form() -> None:
     result = audit(formgen.to_bytes(form.image, "PNG"), AuditOptions(form_date=date(2016, 10, 3), jobs=1))
     assert result.context.form_date == date(2016, 10, 3)
     assert "D18" not in result.context.flags
+
+
+class HandLaidWords:
+    """An OCR engine that reads the same hand-laid words on any page."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def read(self, image: Image.Image, dpi: int) -> list[Word]:
+        return list(self.page.words)
+
+
+BLANK_A4 = Image.new("L", (2480, 3508), 255)
+
+
+@pytest.mark.parametrize(("rows", "status"), [
+    # the parent's email beside its label, then a heading naming the school census: no controller named
+    (("Data Collection Sheet", "Parent / carer contact", "Name || Mrs Anna Nowak", "Telephone || 07700 900123",
+      "Email || anna.nowak@example.com", "School census information", "Nationality || Polish"), "missing"),
+    # the school's own number in a sentence still tells the family how to reach it
+    (("For any questions contact the school office on 0161 496 0777.", "Name || Mrs Anna Nowak"), "present"),
+])
+def test_the_familys_answers_are_never_the_schools_contact_details(rows: tuple[str, ...], status: str) -> None:
+    result = audit(formgen.to_bytes(BLANK_A4, "PNG"), AuditOptions(jobs=1), HandLaidWords(page(*rows)))
+    assert next(f for f in result.findings if f.rule_id == "FP-01").status == status

@@ -21,6 +21,15 @@ def find(pages: list[Page], keep_school: bool = False) -> list[PiiHit]:
     return hits
 
 
+def answers(pages: list[Page], hits: list[PiiHit]) -> list[PiiHit]:
+    """Return the hits that are the family's answers: values filled into the form's labelled fields.
+
+    They are never the form's own wording: a parent's email beside "Email" is no contact of the school's.
+    """
+    filled = {(page.number, i) for page in pages for f in fields.find(page, rows(page)) for i in f.words}
+    return [h for h in hits if h.type != "school" and any((h.page, i) in filled for i in h.words)]
+
+
 def _page(page: Page, keep_school: bool) -> list[PiiHit]:
     """Detect on one page, then give each word to one hit."""
     runs, grid = line_runs(page), rows(page)
