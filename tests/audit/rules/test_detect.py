@@ -106,6 +106,17 @@ FLAGGED = [
     ("SEC", "Once pupils reach the age of 13 we share data with youth services.", None),
     ("SRC", "We receive information about your child from their previous school.", None),
     ("SRC", "Data is transferred through the Common Transfer File.", None),
+    # data from elsewhere: records from a named school however long the list between, a check run with
+    # another body's data, details given by the school that referred or placed the pupil
+    ("SRC", "In July we are sent each pupil's records, reports and test results from their junior school.",
+     None),
+    ("SRC", "Entitlement is confirmed through the council's eligibility service using HMRC information.", None),
+    ("SRC", "Pupils are placed with us by their school or the local authority.", None),
+    ("SRC", "The reason for the referral is provided by the referring schoo1.", None),  # OCR: 1 for l
+    ("SEC", "The service teaches pupils aged 5 to 16 who cannot attend school.", None),
+    ("SEC", "Young people aged 11-18 attend the centre.", None),
+    ("SEC", "For chi1dren aged 4 to 19 with medica1 needs.", None),  # OCR: 1 for l
+    ("SEC", "Learners aged 14 and over may apply.", None),
 ]
 NOT_FLAGGED = [
     ("CEN", "The 2021 national census is run by the ONS.", None),
@@ -118,6 +129,14 @@ NOT_FLAGGED = [
     ("CONS", "We do not share information without consent unless the law allows it.", None),
     ("SEC", "When your child moves to secondary school we pass records on.", None),
     ("SRC", "We collect this information from you.", None),
+    ("SRC", "Please send us your child's reports from their primary school if you have them.", None),
+    ("SRC", "You can check your eligibility using the council's online checker.", None),
+    ("SRC", "Children are placed in classes by age.", None),
+    ("SRC", "The form is given to every family by the class teacher.", None),
+    ("SEC", "Children aged 3 to 5 attend the nursery.", None),
+    ("SEC", "For pupils aged 4 to 11.", None),
+    ("SEC", "The club is open to children aged 5-1O.", None),  # OCR: O for 0
+    ("SEC", "Only pupils in Years 1 to 6 take part.", None),
     ("GEN", "Census letter. Please read our privacy notice on the website.", None),
 ]
 

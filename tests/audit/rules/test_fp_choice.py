@@ -82,6 +82,12 @@ FROM_ELSEWHERE = [
     "Inforrnation we have received frorn the 1oca1 authority about your chi1d",  # OCR: rn for m, 1 for l
     "Most of what we hold is passed to us by the referring school and the Fair Access panel.\n\n"
     "Parents may decline to give some of these items.",  # to whoever collects them, not to the writer
+    # received without the word "information": the kinds of data named instead, or given by the referrer
+    "When a pupil is referred we receive from their school: name, date of birth, address and the reason "
+    "for referral.",
+    "The return includes the reason for placement given by the referring school.",
+    "Students are placed with us by their school, which sends us their name, address and SEN status.",
+    "We receive from the c1inic and the home schoo1 your chi1d's name and medica1 needs.",  # OCR: 1 for l
 ]
 # The reader is asked as well, or the cue is no data received by the writer: FP-12 applies.
 ASKED_TOO = [
@@ -95,6 +101,11 @@ ASKED_TOO = [
     ("The school receives funding from the local authority for each pupil on roll.", "missing"),
     ("Ethnicity is included in the schoo1 census sent to the DfE and he1ps us plan support.",
      "missing"),  # sent by us, not to us (OCR: 1 for l)
+    ("We receive from the council a grant for each pupil.", "missing"),  # money, not data
+    ("The school sends the referral form to us.\n\nPlease complete the form below.", "missing"),
+    ("We receive from their school the name and address of each pupil.\n\nPlease tell us of any allergies.",
+     "missing"),  # the reader is asked too
+    ("Given by the referring school: reason for placement.\n\nYou must complete section B.", "present"),
 ]
 
 

@@ -20,12 +20,28 @@ FP15_MISSING = [
 ]
 
 
-@pytest.mark.parametrize("text", FP15_PRESENT)
+# The source named in other ways: the school or council that placed or referred the pupil, a check made with
+# another body's data.
+FP15_NAMED_PRESENT = [
+    "Pupils are placed with us by their school or by the county council.",
+    "The reason for placement is the one given by the referring school.",
+    "We confirm eligibility through the council's checker, which uses benefit information from the DWP.",
+    "Children are referred to us by their GP or consu1tant.",  # OCR: 1 for l
+]
+FP15_NAMED_MISSING = [
+    "Pupils are placed in sets by ability.",
+    "We check the form using the information you give us.",
+    "Children are referred to as pupils in this notice.",
+    "The form is given by the c1ass teacher to each family.",  # OCR: 1 for l
+]
+
+
+@pytest.mark.parametrize("text", FP15_PRESENT + FP15_NAMED_PRESENT)
 def test_fp15_present(text: str) -> None:
     assert_status(text, "FP-15", "present", flags="SRC")
 
 
-@pytest.mark.parametrize("text", FP15_MISSING)
+@pytest.mark.parametrize("text", FP15_MISSING + FP15_NAMED_MISSING)
 def test_fp15_missing(text: str) -> None:
     assert_status(text, "FP-15", "missing", flags="SRC")
 
