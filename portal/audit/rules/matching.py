@@ -28,6 +28,9 @@ _SUBORDINATORS = frozenset(skeleton(w) for w in ("if", "unless", "where", "when"
                                                  "although", "while", "whilst"))
 # A subject starts a new clause: "if you do not reply we will assume" does not negate "assume".
 _SUBJECTS = frozenset(skeleton(w) for w in ("we", "you", "they", "i", "he", "she"))
+# "with no reply", "for whom no slip is returned": a "no" that qualifies a noun after these does not negate
+# the verb that follows ("pupils with no reply will be recorded as...")
+_HAVING = frozenset(skeleton(w) for w in ("with", "whom", "which", "where", "if", "when"))
 _FUNCTION = frozenset(skeleton(w) for w in (
     "a", "an", "the", "to", "of", "and", "or", "in", "on", "for", "by", "we", "you", "your", "our", "us",
     "is", "are", "be", "it", "this", "that", "with", "from", "as", "at", "not", "will", "may", "can", "do",
@@ -190,7 +193,7 @@ class Document:
             if token in _MODALS:
                 cues = _SUBJECT_CUES
             elif token in cues and not (token == "not" and tokens[k + 1] == "only") and not (
-                    token == "no" and "yes" in tokens[max(0, k - 1):k + 2]):
+                    token == "no" and ("yes" in tokens[max(0, k - 1):k + 2] or k > 0 and tokens[k - 1] in _HAVING)):
                 return True
         return False
 

@@ -61,6 +61,33 @@ CEN06_CLEAR = [
 ]
 
 
+# Non-replies given an answer in other words ("coded as", "the class teacher will select the category"), and a
+# negated non-return ("if the form is not returned"); a default of "not obtained", or the family's own choice,
+# is clear.
+CEN06_DEFAULT_VIOLATION = [
+    "Pupils whose slips are not returned will be coded as UK nationals.",
+    "If the form is not returned, the class teacher will select the category that seems most appropriate.",
+    "Where a form is not sent back, staff will choose the group that looks most likely.",
+    "Chi1dren with no rep1y wi11 be c1assed as born in the UK.",  # OCR: 1 for l
+]
+CEN06_DEFAULT_CLEAR = [
+    "If the form is not returned, the class teacher will send a reminder.",
+    "Pupils whose slips are not returned will be coded as 'not yet obtained'.",
+    "Please select the category that seems most appropriate to you.",
+    "Ethnicity wi11 be coded as the fami1y states.",  # OCR: 1 for l
+]
+
+
+@pytest.mark.parametrize("text", CEN06_DEFAULT_VIOLATION)
+def test_cen06_default_for_non_replies_violation(text: str) -> None:
+    assert_status(text, "CEN-06", "violation", flags="NAT ETH")
+
+
+@pytest.mark.parametrize("text", CEN06_DEFAULT_CLEAR)
+def test_cen06_default_for_non_replies_clear(text: str) -> None:
+    assert_status(text, "CEN-06", "clear", flags="NAT ETH")
+
+
 @pytest.mark.parametrize("text", CEN06_VIOLATION)
 def test_cen06_violation(text: str) -> None:
     assert_status(text, "CEN-06", "violation", flags="NAT ETH")

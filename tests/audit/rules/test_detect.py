@@ -113,6 +113,12 @@ FLAGGED = [
     ("SRC", "Entitlement is confirmed through the council's eligibility service using HMRC information.", None),
     ("SRC", "Pupils are placed with us by their school or the local authority.", None),
     ("SRC", "The reason for the referral is provided by the referring schoo1.", None),  # OCR: 1 for l
+    # a consent section of a form, or consent that can be changed, says processing relies on consent
+    ("CONS", "Parental Consent\n\u2610 Photographs for display   \u2610 Local trips", None),
+    ("CONS", "Photo consent: \u2610 Yes \u2610 No", None),
+    ("CONS", "(Consent can be changed at any time by contacting the office)", None),
+    ("CONS", "Trip permission: \u2610 Yes \u2610 No", None),
+    ("CONS", "Medica1 consent  \u2610 Yes  \u2610 No", None),  # OCR: 1 for l
     ("SEC", "The service teaches pupils aged 5 to 16 who cannot attend school.", None),
     ("SEC", "Young people aged 11-18 attend the centre.", None),
     ("SEC", "For chi1dren aged 4 to 19 with medica1 needs.", None),  # OCR: 1 for l
@@ -133,6 +139,11 @@ NOT_FLAGGED = [
     ("SRC", "You can check your eligibility using the council's online checker.", None),
     ("SRC", "Children are placed in classes by age.", None),
     ("SRC", "The form is given to every family by the class teacher.", None),
+    ("CONS", "Age of consent laws do not apply here.", None),
+    ("CONS", "Enclosed: admission form, photograph consent form and dinner menu.", None),
+    ("CONS", "We do not need your consent for the census.", None),
+    ("CONS", "Consent is not the basis we rely on for pupil records.", None),
+    ("CONS", "Photo: \u2610 Passport style \u2610 Other", None),
     ("SEC", "Children aged 3 to 5 attend the nursery.", None),
     ("SEC", "For pupils aged 4 to 11.", None),
     ("SEC", "The club is open to children aged 5-1O.", None),  # OCR: O for 0
