@@ -26,6 +26,32 @@ FP01_MISSING = [
 ]
 
 
+# "ring", "call", "phone" or "email" with a number or address is a way to reach the writer, as "contact the
+# office on ..." is; without one, or to reach the regulator, it is not.
+FP01_CALL_PRESENT = [
+    "Any questions, ring the office on 01632 960 111.",
+    "Call us on 020 7946 0555 if anything is unclear.",
+    "Please phone 01632 960 222 and ask for Mrs Khan.",
+    "Emai1 office@brookside.example.com with any queries.",  # OCR: 1 for l
+]
+FP01_CALL_MISSING = [
+    "Please ring the office if you have questions.",
+    "Call your GP if your child is unwell.",
+    "If you are unhappy, call the ICO helpline on 0303 123 1113.",
+    "Phone number: ____________",
+]
+
+
+@pytest.mark.parametrize("text", FP01_CALL_PRESENT)
+def test_fp01_a_number_to_call_present(text: str) -> None:
+    assert_status(text, "FP-01", "present")
+
+
+@pytest.mark.parametrize("text", FP01_CALL_MISSING)
+def test_fp01_a_number_to_call_missing(text: str) -> None:
+    assert_status(text, "FP-01", "missing")
+
+
 @pytest.mark.parametrize("text", FP01_PRESENT)
 def test_fp01_present(text: str) -> None:
     assert_status(text, "FP-01", "present")
