@@ -1,18 +1,30 @@
 """The census form audit portal: parents upload forms, the engine audits them, staff review and report."""
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import flask
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
+class Request(flask.Request):
+    """A request whose uploaded files stay in memory: the upload reads them whole anyway, within
+    MAX_CONTENT_LENGTH, so spooling them to a temporary file first only costs time."""
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None, content_length: int | None = None) -> IO[bytes]:
+        return io.BytesIO()
+
+
 def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
     """Create and configure the portal; ``test_config`` replaces instance/config.py and the environment."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app.request_class = Request
     from . import config
 
     config.load(app, test_config)

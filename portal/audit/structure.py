@@ -45,7 +45,7 @@ def _jpeg(data: bytes) -> bool:
         if length < 2 or at + 2 + length > len(data):
             return False
         if marker == JPEG_SOS:
-            return data.find(JPEG_EOI, at + 2 + length) != -1
+            return data.rfind(JPEG_EOI, at + 2 + length) != -1  # from the end, where it is
         at += 2 + length
 
 

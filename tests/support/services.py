@@ -187,6 +187,9 @@ class Worker:
             self.process = subprocess.Popen(command, cwd=REPO, env=worker_env(env), stdout=out,
                                             stderr=subprocess.STDOUT, start_new_session=True)
         self.pid = self.process.pid
+        autogroup = Path(f"/proc/{self.pid}/autogroup")
+        if nice and autogroup.exists():  # its own session is its own scheduling group, whose nice is set here
+            autogroup.write_text(str(nice))
 
     def wait_ready(self, timeout: float = 120) -> Worker:
         """Wait until the worker consumes from its queue; raise with its log when it does not."""
