@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import re
 import secrets
 import sqlite3
 import statistics
@@ -46,10 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.support import formgen, services  # noqa: E402
+from tests.support import formgen, http_upload, services  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 WARM_UP = 4  # uploads sent, and audited, before the measured ones
 
 
@@ -82,42 +80,18 @@ def form_bytes() -> bytes:
     return formgen.to_bytes(formgen.render_form(seed=11).image, "JPEG", quality=85)
 
 
-def multipart(form: bytes, csrf: str) -> tuple[bytes, str]:
-    """Encode the upload form's fields as a browser does; return the body and its content type."""
-    boundary = secrets.token_hex(16)
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf}\r\n'.encode(),
-        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="form.jpg"\r\n'
-        "Content-Type: image/jpeg\r\n\r\n".encode() + form + b"\r\n",
-        f'--{boundary}\r\nContent-Disposition: form-data; name="phase"\r\n\r\nprimary\r\n'.encode(),
-        f"--{boundary}--\r\n".encode(),
-    ]
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
 def parent(port: int, form: bytes, barrier: threading.Barrier, result: Upload, delay: float = 0.0) -> None:
     """Open the upload page, wait for the others (and ``delay`` more seconds), post the form, time it."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
         started = time.perf_counter()
-        connection.request("GET", "/")
-        response = connection.getresponse()
-        page = response.read().decode()
+        cookie, csrf = http_upload.open_upload_page(connection)
         result.page_seconds = time.perf_counter() - started
-        cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
-        match = CSRF.search(page)
-        if response.status != 200 or not match:
-            raise RuntimeError(f"upload page answered {response.status}")
-        body, content_type = multipart(form, match.group(1))
+        body, content_type = http_upload.multipart(form, csrf)
         barrier.wait(timeout=300)
         time.sleep(delay)
         started = time.perf_counter()
-        connection.request("POST", "/", body=body, headers={
-            "Content-Type": content_type, "Cookie": cookie, "Origin": f"http://127.0.0.1:{port}",
-            "Referer": f"http://127.0.0.1:{port}/",
-        })
-        response = connection.getresponse()
-        response.read()
+        response = http_upload.post_upload(connection, port, body, content_type, cookie)
         result.seconds = time.perf_counter() - started
         result.status = response.status
         if response.status != 303 or "/r/" not in response.getheader("Location", ""):
