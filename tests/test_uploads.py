@@ -104,18 +104,6 @@ def test_unknown_or_malformed_receipt_gives_404(client: FlaskClient, token: str)
         assert client.get(f"/r/{token}{path}").status_code == 404
 
 
-def test_the_original_is_deleted_when_the_audit_fails(app: Flask, client: FlaskClient) -> None:
-    blank = formgen.to_bytes(Image.new("L", (2480, 3508), 255), "PNG")
-    token = receipt_token(upload(client, blank))
-    app.extensions["jobs"].join(timeout=120)
-    page = client.get(f"/r/{token}").get_data(as_text=True)
-    assert "We could not check this form" in page and "printed text" in page
-    with app.app_context():
-        submission = db.session.execute(db.select(Submission)).scalar_one()
-        assert (submission.status, submission.error_code) == (JobStatus.FAILED, "no_text_found")
-        assert count(PendingUpload) == 0
-
-
 def png_with_damaged_pixels() -> bytes:
     """Return a PNG whose chunks are whole, with right CRCs, but whose compressed pixels are noise."""
     png = formgen.to_bytes(Image.new("L", (800, 800), 200), "PNG")
@@ -126,15 +114,22 @@ def png_with_damaged_pixels() -> bytes:
     return png[:at + 4] + body + struct.pack(">I", zlib.crc32(body)) + png[at + 12 + length:]
 
 
-def test_damage_inside_the_pixels_is_reported_by_the_audit(app: Flask, client: FlaskClient) -> None:
-    """The upload checks a file's structure only (fast); the audit finds the rest and says so."""
-    token = receipt_token(upload(client, png_with_damaged_pixels()))
+@pytest.mark.parametrize("name, data, code, message", [
+    ("blank page", lambda: formgen.to_bytes(Image.new("L", (2480, 3508), 255), "PNG"), "no_text_found",
+     "printed text"),
+    # the upload checks a file's structure only (fast); the audit finds damage inside the pixels
+    ("damaged pixels", png_with_damaged_pixels, "corrupt", "damaged or incomplete"),
+])
+def test_an_audit_that_fails_says_why_and_deletes_the_original(
+    app: Flask, client: FlaskClient, name: str, data: Any, code: str, message: str
+) -> None:
+    token = receipt_token(upload(client, data()))
     app.extensions["jobs"].join(timeout=120)
     page = client.get(f"/r/{token}").get_data(as_text=True)
-    assert "We could not check this form" in page and "damaged or incomplete" in page
+    assert "We could not check this form" in page and message in page
     with app.app_context():
         submission = db.session.execute(db.select(Submission)).scalar_one()
-        assert (submission.status, submission.error_code) == (JobStatus.FAILED, "corrupt")
+        assert (submission.status, submission.error_code) == (JobStatus.FAILED, code)
         assert count(PendingUpload) == 0
 
 
