@@ -100,12 +100,17 @@ FP02_POINTER_PRESENT = [
     "Questions? Ask our DPO, who can be reached on 01632 960 555.",
     "The trust's Data Protection Officer is Mrs L Grant of Shire Schools Data Services.",
     "Data Pr0tection Officer: Ms R Hale",  # OCR: 0 for o
+    "Our DPO is Ms K Lowe (dpo@marsh.example.com); see our website for the full notice.",
 ]
 FP02_POINTER_MISSING = [
     "Our privacy notice explains who our Data Protection Officer is and how to reach them.",
     "The full notice on our website, including the contact for our DPO, is available from reception.",
     "Details of our Data Protection Officer are given in the school's privacy notice.",
     "Our new policy wi11 te11 you who the Data Protecti0n Officer is.",  # OCR: 1 for l, 0 for o
+    "The trust DPO's details are on our website.",
+    "Please see the privacy page of the school website for how to reach our Data Protection Officer.",
+    "Ways to get in touch with the DPO are in the full notice.",
+    "Our DP0's details can be found in the privacy notice.",  # OCR: 0 for O
 ]
 
 

@@ -88,12 +88,19 @@ FP04_POINTER_PRESENT = [
     "Our lawful basis is legal obligation (Education Act 1996); the full notice is on our website.",
     "The legal basis for sharing census data is section 537A.",
     "We process ethnicity under Art1cle 9 as our privacy notice explains.",  # OCR: 1 for i
+    "Our lawful basis is public task; please see our website for the rest of the notice.",
+    "We rely on legal obligation under the Education Act 1996. See the notice online for more.",
 ]
 FP04_POINTER_MISSING = [
     "Our privacy notice explains the lawful basis for each item we collect.",
     "The new notice will set out the legal basis for everything we hold.",
     "The 1awful basis is set out in our privacy notice.",  # OCR: 1 for l
     "Read the trust's data protection policy, which describes our lawful bases in full.",
+    # "see ... for", "visit ...", "are on/in ...": the basis is elsewhere
+    "For the legal basis we rely on, see the privacy notice at www.oakfield.example.com/privacy.",
+    "Please visit the trust website for our lawful basis and who we share data with.",
+    "Our lawful bases are on the academy's data protection page.",
+    "P1ease refer to the counci1 privacy page for the 1egal basis of each use.",  # OCR: 1 for l
 ]
 
 

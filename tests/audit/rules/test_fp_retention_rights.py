@@ -38,12 +38,18 @@ FP07_POINTER_PRESENT = [
     "Records are kept in line with our retention policy, which sets out how long we keep each kind.",
     "How long we keep data is decided by our records management policy.",
     "Our privacy notice includes our rete1ntion schedule.",  # OCR: stray 1
+    "We keep these records until your child turns 25; see our website for more.",
+    "Our retention schedule is on the school website.",
 ]
 FP07_POINTER_MISSING = [
     "Our privacy notice explains how long we keep information and what your rights are.",
     "The full notice, including how long we keep records, is on the school website.",
     "It will describe the retention of each item we collect.",
     "Details of how 1ong we keep data are given in our privacy notice.",  # OCR: 1 for l
+    "On how long records are kept and on your rights, please look at the notice on our website.",
+    "Please read the privacy notice at www.brookfield.example.com, including how long we keep information.",
+    "Information on retention is on the trust's website.",
+    "See the counci1's privacy page for how 1ong files are kept.",  # OCR: 1 for l
 ]
 
 
