@@ -6,6 +6,7 @@ express. The registry maps a rule's ``checker`` name to its class and refuses na
 """
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
@@ -18,6 +19,8 @@ from .units import MAX_ITEMS
 
 FUZZY_CERTAINTY = 0.85  # a phrasing matched only after repairing an OCR-damaged word
 REACH_CERTAINTY = 0.9  # the topic was named in an earlier sentence or the question above
+# a numbered section heading ("5. Photographs", "3 Your choices"): a look-back stops there
+_HEADING = re.compile(r"^\(?\d{1,2}(?:\.\d{1,2})*[.)]?\s+[a-z][^_:?]{0,60}$")
 QUOTE_REACH = 3  # units: a topic this close is quoted with the evidence; farther, the evidence stands alone
 
 
@@ -45,6 +48,7 @@ class Checker(ABC):
                 raise CatalogueError(rule.id, f"named.{name}", f"the {self.name} checker needs it")
         self.anaphor = catalogue.term("anaphor")
         self.plural = catalogue.term("plural_anaphor")
+        self.demonstrative = catalogue.term("demonstrative")
 
     def applies(self, doc: Document, context: Context) -> bool:
         """Say whether the rule applies: its condition on the flags, and its trigger words if it has any."""
@@ -168,6 +172,9 @@ class Checker(ABC):
                     return u
                 # "these questions", "they": every question of the block of form lines above, not the last
                 return self._in_block(doc, clause, u) if plural and u < hit.unit else None
+            if u < hit.unit and _HEADING.match(doc.units[u].raw) and not names(self.demonstrative, u):
+                return None  # "5. Photographs": what lies above is another section ("4. How we use this
+                # information" points back at it, and does not stop the look-back)
         return None
 
     def _in_block(self, doc: Document, clause: Clause, u: int) -> int | None:

@@ -20,6 +20,7 @@ _END = re.compile(r"[.?!][\"')\]]*$")
 _ABBREVIATIONS = frozenset({"e.g.", "eg.", "i.e.", "ie.", "etc.", "mr.", "mrs.", "ms.", "dr.", "st.", "no.",
                             "nos.", "co.", "vs.", "v.", "approx.", "incl.", "dept.", "govt.", "tel.", "ref.",
                             "art.", "para.", "sch.", "s.", "reg.", "ed.", "p.", "pp.", "cf."})
+_ANSWERS = frozenset({"no."})  # an abbreviation that is also a one-word answer, when a capital follows
 _BULLET = re.compile(r"^(?:[•·◦▪■➢►»«©®*oe-]|\(?[0-9]{1,2}[.)]|\(?[a-h][.)]|\(?(?:i|ii|iii|iv|v|vi)\))$")
 _BLANK = re.compile(r"_{3,}|\.{4,}|…{2,}|\[\s*\]|\(\s*\)")
 _LABEL = re.compile(r"^[^:]{1,40}:")
@@ -155,7 +156,9 @@ def _sentences(page: Page, run: list[_Line]) -> list[list[tuple[int, bool]]]:
     for n, (i, line_end) in enumerate(flat):
         out[-1].append((i, line_end))
         nxt = page.words[flat[n + 1][0]].text if n + 1 < len(flat) else ""
-        if nxt and (_ends_sentence(page.words[i].text, nxt) or line_end and len(out[-1]) >= MAX_WORDS):
+        numbered = len(out[-1]) == 1 and bool(_BULLET.match(page.words[i].text))  # "4. How we use it"
+        if nxt and not numbered and (_ends_sentence(page.words[i].text, nxt)
+                                     or line_end and len(out[-1]) >= MAX_WORDS):
             out.append([])
     return [s for s in out if s]
 
@@ -165,9 +168,11 @@ def _ends_sentence(word: str, nxt: str) -> bool:
     if not _END.search(word):
         return False
     bare = fold(word).rstrip("\"')]")
+    start = nxt.lstrip("\"'(“‘[")
+    if bare in _ANSWERS and start[:1].isupper():
+        return True  # "No. Nationality is voluntary": an answer, not "No. 4"
     if bare in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.){1,}[a-z]?\.?", bare) and len(bare) <= 6:
         return False
-    start = nxt.lstrip("\"'(“‘[")
     return not start or start[0].isupper() or start[0].isdigit() or bool(_BULLET.match(nxt))
 
 

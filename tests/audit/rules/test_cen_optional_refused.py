@@ -32,6 +32,38 @@ CEN01_MISSING = [
 ]
 
 
+# A one-word answer ("No.") ends its sentence: it is not the abbreviation of "number" and does not negate what
+# follows. A numbered section heading ends the look-back for what "this information" means (unless it points
+# back itself: "4. How we use this information"). A conditional ("if
+# you choose not to provide it, ...") presupposes a choice without saying the items are optional.
+CEN01_READING_PRESENT = [
+    "Must I answer? No. Country of birth and nationality are optional.",
+    "Is nationality compulsory?\nNo. Giving it is voluntary.",
+    "Do we have to give nationality? No. You do not have to answer it.",
+    "Do I have to say where my child was born? N0. Country of birth is voluntary.",  # OCR: 0 for o
+    "Nationality ________\n\n4. How we use this information\n\nThis information is voluntary.",
+]
+CEN01_READING_MISSING = [
+    "Country of birth ________\n\n4. How we use this information\n\n"
+    "If you choose not to provide this information, refusing will have no effect on funding.",
+    "Nationality ________\n\n2. School meals\n\nThis information is voluntary.",
+    "If you choose not to give your child's nationality, it will not affect their place.",
+    "Parents who decide not to provide country of birth should tick Refused.",
+    "Nationality ________\n\n3 Your choices\n\nThis information is opti0nal.",  # OCR: 0 for o
+    "See no. 4 above: nationality must be given.",
+]
+
+
+@pytest.mark.parametrize("text", CEN01_READING_PRESENT)
+def test_cen01_reading_present(text: str) -> None:
+    assert_status(text, "CEN-01", "present", flags="NAT")
+
+
+@pytest.mark.parametrize("text", CEN01_READING_MISSING)
+def test_cen01_reading_missing(text: str) -> None:
+    assert_status(text, "CEN-01", "missing", flags="NAT")
+
+
 @pytest.mark.parametrize("text", CEN01_PRESENT)
 def test_cen01_present(text: str) -> None:
     assert_status(text, "CEN-01", "present", flags="NAT")

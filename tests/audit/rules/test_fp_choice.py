@@ -16,6 +16,11 @@ PRESENT = [
     "You do not have to answer these questions.",
     "Answering is not cornpulsory.",  # OCR: rn for m
     "School census information required by the DfE:",
+    "Families who are not applying on faith grounds need not complete this section.",
+    "You needn't fill in the second page.",
+    "If you would rather not use the app, we will post letters home instead.",
+    "Parents who prefer not to join the scheme will get paper copies.",
+    "Y0u need n0t answer the last question.",  # OCR: 0 for o
     "Two new items have to be recorded for every pupil.",
 ]
 MISSING = [
@@ -28,6 +33,8 @@ MISSING = [
     "Nationality: ____________",
     "Thank you for your help.",
     "We may need to contact you.",
+    "You need not worry about the new system.",  # not about giving anything
+    "We would rather not use paper forms this year.",  # the school's preference, not the reader's choice
 ]
 
 
