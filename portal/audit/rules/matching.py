@@ -156,10 +156,15 @@ class Document:
             text, at = (self._raw, self._raw_at) if term.raw else (self._canon, self._canon_at)
             found: dict[int, list[Hit]] = defaultdict(list)
             lead = 0 if term.raw else 1  # canonical units are searched with a leading space
-            for m in term.regex.finditer(text):
+            # matches may overlap: "recorded, please write refused" holds "write refused" too, which a
+            # negation of the first ("if you do not wish it recorded") does not reach
+            m = term.regex.search(text)
+            while m is not None:
                 start = m.start() + lead
                 u = bisect_right(at, start) - 1
                 found[u].append(self._hit(u, start - at[u], m.end() - at[u], term.raw))
+                after = m.end() if term.raw else text.find(" ", start)  # the next token's leading space
+                m = term.regex.search(text, after) if after > m.start() else None
             self._cache[key] = dict(found)
         return self._cache[key]
 

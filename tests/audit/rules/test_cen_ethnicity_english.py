@@ -36,6 +36,32 @@ def test_cen11_missing(text: str) -> None:
     assert_status(text, "CEN-11", "missing", flags="ETH")
 
 
+# A refusal instruction after a negated wish ("if you do not want it recorded, please write Refused") is not
+# negated by it: the instruction is matched on its own, not only as the tail of a longer, negated match.
+CEN11_INSTRUCTION_PRESENT = [
+    "Ethnic origin: if you would not like your child's ethnic group to be recorded, please write REFUSED.",
+    "Home language: should you not want it noted, write 'refused'.",
+    "Ethnicity - if you do not want this recorded, just mark Refused.",
+    "Ethnicity: if you do not wish it to be recorded, p1ease write REFUSED.",  # OCR: 1 for l
+]
+CEN11_INSTRUCTION_MISSING = [
+    "Ethnicity: please do not write refused.",
+    "Nationality: if you do not wish it recorded, please write REFUSED.",  # another item
+    "Ethnicity: we will not record 'refused' for anyone.",
+    "Ethnicity: if you do not wish it recorded, please speak to the office.",
+]
+
+
+@pytest.mark.parametrize("text", CEN11_INSTRUCTION_PRESENT)
+def test_cen11_instruction_after_a_negated_wish_present(text: str) -> None:
+    assert_status(text, "CEN-11", "present", flags="ETH")
+
+
+@pytest.mark.parametrize("text", CEN11_INSTRUCTION_MISSING)
+def test_cen11_instruction_after_a_negated_wish_missing(text: str) -> None:
+    assert_status(text, "CEN-11", "missing", flags="ETH")
+
+
 def test_cen11_not_applicable_without_ethnicity_or_language() -> None:
     assert_status(CEN11_PRESENT[2], "CEN-11", "not_applicable", flags="NAT")
 

@@ -133,6 +133,32 @@ CEN02_MISSING = [
 ]
 
 
+# "If you decline / refuse, we record Refused" refers back to the question as "if you prefer not to" does.
+CEN02_CONDITION_PRESENT = [
+    "We ask every family for nationality and country of birth.\n"
+    "Parents may say no.\nIf you decline, the school will record 'refused'.",
+    "Country of birth: if you would rather it were not recorded, please tick Refused.",
+    "Nationality and country of birth are voluntary.\nIf you refuse, we enter 'Refused' on the system.",
+    "Nationa1ity and country of birth\nlf you dec1ine, the schoo1 wi11 record \"refused\".",  # OCR: 1 for l
+]
+CEN02_CONDITION_MISSING = [
+    "Ethnicity and home language\nIf you decline, the school will record 'refused'.",  # another item
+    "Nationality ________\n\n5. School trips\n\nIf you decline, we will record that as refused.",
+    "Nationality and country of birth\nIf you decline, please tell the office.",
+    "If you decline the offer of a place, we will record it as refused.",  # no topic at all
+]
+
+
+@pytest.mark.parametrize("text", CEN02_CONDITION_PRESENT)
+def test_cen02_refusal_after_a_condition_present(text: str) -> None:
+    assert_status(text, "CEN-02", "present", flags="NAT")
+
+
+@pytest.mark.parametrize("text", CEN02_CONDITION_MISSING)
+def test_cen02_refusal_after_a_condition_missing(text: str) -> None:
+    assert_status(text, "CEN-02", "missing", flags="NAT")
+
+
 @pytest.mark.parametrize("text", CEN02_PRESENT)
 def test_cen02_present(text: str) -> None:
     assert_status(text, "CEN-02", "present", flags="NAT")
