@@ -32,6 +32,34 @@ def test_cen05_clear(text: str) -> None:
     assert_status(text, "CEN-05", "clear", flags="NAT")
 
 
+# A parent's question ("Will the school need to see my passport?") and an apology for a past request ("we are
+# sorry that some families were asked for passports") make no demand; a form's own question to the family does.
+CEN05_REPORTED_CLEAR = [
+    "Will the school need to see my child's birth certificate?",
+    "Do I have to show a passport to the office?",
+    "Must parents bring in passports for the census?",
+    "We apologise that last term some parents were asked for birth certificates.",
+    "I regret that a few families were wrongly asked to show passports.",
+    "The office asked some parents for passp0rts in error.",  # OCR: 0 for o
+]
+CEN05_REPORTED_VIOLATION = [
+    "Does your child hold a passport?   Yes / No",
+    "Passport number: ____________",
+    "Sorry for the short notice: please bring your child's passport on Monday.",
+    "We regret the delay. Please send a copy of the birth certificate.",
+]
+
+
+@pytest.mark.parametrize("text", CEN05_REPORTED_CLEAR)
+def test_cen05_question_or_apology_clear(text: str) -> None:
+    assert_status(text, "CEN-05", "clear", flags="NAT")
+
+
+@pytest.mark.parametrize("text", CEN05_REPORTED_VIOLATION)
+def test_cen05_question_or_apology_violation(text: str) -> None:
+    assert_status(text, "CEN-05", "violation", flags="NAT")
+
+
 def test_cen05_not_applicable_without_nationality() -> None:
     assert_status(CEN05_VIOLATION[0], "CEN-05", "not_applicable", flags="ETH")
 
