@@ -82,6 +82,36 @@ def test_fp04_missing(text: str) -> None:
     assert_status(text, "FP-04", "missing", flags="G18")
 
 
+# Consent is a lawful basis when the form says it rests on it ("we rely on your consent"); asking for consent
+# or a consent box alone does not say so ("the law means we need your consent" is labelled both ways in the
+# evaluation sets, and left out). Guidance, even statutory guidance, is no lawful basis.
+FP04_CONSENT_PRESENT = [
+    "We rely on your permission and consent to publish these photographs.",
+    "Our use of the app is based on your consent.",
+    "Taking part in the survey rests on your consent alone.",
+    "We are relying on parental consent for this.",
+    "Sharing with the club is based 0n your consent.",  # OCR: 0 for o
+]
+FP04_CONSENT_MISSING = [
+    "Please sign below to give your consent.",
+    "I consent to my child taking part.",
+    "We do not rely on consent for census data.",  # negated
+    "In line with the DfE's statutory guidance we ask for two emergency contacts.",
+    "We follow statutory guidance on supporting pupils with medical conditions.",
+    "Following the government's statut0ry guidance, please list any allergies.",  # OCR: 0 for o
+]
+
+
+@pytest.mark.parametrize("text", FP04_CONSENT_PRESENT)
+def test_fp04_consent_stated_as_the_basis_present(text: str) -> None:
+    assert_status(text, "FP-04", "present", flags="G18")
+
+
+@pytest.mark.parametrize("text", FP04_CONSENT_MISSING)
+def test_fp04_consent_asked_or_guidance_missing(text: str) -> None:
+    assert_status(text, "FP-04", "missing", flags="G18")
+
+
 # Saying that another document states the basis is a pointer, not the basis itself.
 FP04_POINTER_PRESENT = [
     "We rely on public task, as explained in our privacy notice.",
