@@ -81,12 +81,19 @@ CEN09_PRESENT = [
     "Your answers will be sent to the Department for Education.",
     "It forms part of the schoo1 census return.",  # OCR: 1 for l
     "This is a statutory data collection.",
+    "Our lawful basis is public task; the school census is a statutory return.",
+    "Schools must provide these returns under section 537A.",
 ]
 CEN09_MISSING = [
     "Please state your child's nationality.",
     "We use this information to support learning.",
     "Thank you for returning the form.",
     "There is no legal requirement for parents to answer.",  # negated
+    # a GDPR lawful basis or guidance is not the census's statutory basis
+    "Legal basis: public task (UK GDPR Article 6(1)(e)).",
+    "Our lawful basis for this is a legal obligation.",
+    "We follow the government's statutory guidance on school admissions.",
+    "The 1egal basis is Article 9(2)(g) for ethnicity.",  # OCR: 1 for l
 ]
 
 
