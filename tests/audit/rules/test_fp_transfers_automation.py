@@ -11,12 +11,19 @@ FP13_PRESENT = [
     "Data held by our overseas suppliers is protected by standard contractual clauses.",
     "Some data is processed in the USA under an adequacy decision.",
     "Our cloud service keeps data outsidethe EEA with appropriate safeguards.",  # OCR: joined words
+    # where the data stay, however many words name the place or the building
+    "Our cloud system is hosted on servers located within the European Economic Area.",
+    "The online learning journal is a cloud service that keeps its records in data centres in the United Kingdom.",
+    "Everything is stored on cloud servers inside the European Union.",
+    "Cloud records are he1d in data centres within the EEA.",  # OCR: 1 for l
 ]
 FP13_MISSING = [
     "We use cloud-based software to store pupil records.",
     "Our photo service is hosted abroad.",
     "We use Google cloud services for homework.",
     "Some of our suppliers are based overseas.",
+    "Our cloud provider has offices in the European Union.",  # offices, not where the data are
+    "The cloud system was designed in the UK.",
 ]
 
 
