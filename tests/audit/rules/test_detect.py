@@ -113,6 +113,18 @@ FLAGGED = [
     ("SRC", "Entitlement is confirmed through the council's eligibility service using HMRC information.", None),
     ("SRC", "Pupils are placed with us by their school or the local authority.", None),
     ("SRC", "The reason for the referral is provided by the referring schoo1.", None),  # OCR: 1 for l
+    # eligibility confirmed from benefit or tax records, a council service telling the school, a reference
+    # or grades asked of the pupil's school
+    ("SRC", "We get confirmation of your benefit status from the DWP.", None),
+    ("SRC", "Eligibility for 30 hours is checked with HM Revenue and Customs.", None),
+    ("SRC", "HMRC confirms to the nursery whether each family qualifies.", None),
+    ("SRC", "We have been informed by the local authority that your child qualifies for free meals.", None),
+    ("SRC", "The school was notified by the borough's eligibility team that your son is entitled.", None),
+    ("SRC", "We were to1d by the county counci1 that she is now eligib1e.", None),  # OCR: 1 for l
+    ("SRC", "We will request a reference from your present school.", None),
+    ("SRC", "The college will contact your school to obtain your predicted grades.", None),
+    ("SRC", "We ask each applicant's current school for a reference and an attendance record.", None),
+    ("SRC", "We wi11 write to your chi1d's primary schoo1 for their 1atest report.", None),  # OCR: 1 for l
     # a consent section of a form, or consent that can be changed, says processing relies on consent
     ("CONS", "Parental Consent\n\u2610 Photographs for display   \u2610 Local trips", None),
     ("CONS", "Photo consent: \u2610 Yes \u2610 No", None),
@@ -139,6 +151,13 @@ NOT_FLAGGED = [
     ("SRC", "You can check your eligibility using the council's online checker.", None),
     ("SRC", "Children are placed in classes by age.", None),
     ("SRC", "The form is given to every family by the class teacher.", None),
+    ("SRC", "If you receive benefits from the DWP, you may be eligible.", None),  # the reader receives
+    ("SRC", "You apply for your 30-hour code through HMRC's childcare service.", None),
+    ("SRC", "If you are told by the council that you are no longer eligible, please let us know.", None),
+    ("SRC", "We have not been informed by the council of any change.", None),
+    ("SRC", "Please ask your current school for help if you need it.", None),
+    ("SRC", "We will ask your school to display the poster.", None),
+    ("SRC", "We will ask you for a reference number when you ca11.", None),  # OCR: 1 for l
     ("CONS", "Age of consent laws do not apply here.", None),
     ("CONS", "Enclosed: admission form, photograph consent form and dinner menu.", None),
     ("CONS", "We do not need your consent for the census.", None),

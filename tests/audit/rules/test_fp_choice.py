@@ -95,6 +95,10 @@ FROM_ELSEWHERE = [
     "The return includes the reason for placement given by the referring school.",
     "Students are placed with us by their school, which sends us their name, address and SEN status.",
     "We receive from the c1inic and the home schoo1 your chi1d's name and medica1 needs.",  # OCR: 1 for l
+    # told by a council service what the writer records: nothing asked of the reader
+    "We have been informed by the council's checking service that your child is entitled to free meals.\n\n"
+    "We will note this on the school record.",
+    "The school was notified by the local authority that your son qualifies for a free place.",
 ]
 # The reader is asked as well, or the cue is no data received by the writer: FP-12 applies.
 ASKED_TOO = [

@@ -27,12 +27,22 @@ FP15_NAMED_PRESENT = [
     "The reason for placement is the one given by the referring school.",
     "We confirm eligibility through the council's checker, which uses benefit information from the DWP.",
     "Children are referred to us by their GP or consu1tant.",  # OCR: 1 for l
+    # eligibility from tax or benefit records, a council's service telling the school, a reference asked of
+    # the pupil's school
+    "We get confirmation of your entitlement from HMRC and the Department for Work and Pensions.",
+    "We have been informed by the council's checking service that your child qualifies.",
+    "We will request a reference and predicted grades from your present school.",
+    "The college asks your schoo1 for your attendance record.",  # OCR: 1 for l
 ]
 FP15_NAMED_MISSING = [
     "Pupils are placed in sets by ability.",
     "We check the form using the information you give us.",
     "Children are referred to as pupils in this notice.",
     "The form is given by the c1ass teacher to each family.",  # OCR: 1 for l
+    "If you receive benefits from the DWP, you may qualify.",
+    "If you are told by the council that your code has expired, let us know.",
+    "Please ask your current school for a copy of this form.",
+    "We will ask your school to display the poster.",
 ]
 
 
