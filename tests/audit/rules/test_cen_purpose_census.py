@@ -31,6 +31,9 @@ CEN08_SPECIFIC = [
     "Nationa1ity and country of birth he1p the DfE understand the needs of pupi1s with Eng1ish as an "
     "additiona1 1anguage.",  # OCR: 1 for l
     "Why we ask for country of birth: to help the Department see how many pupils need help with English.",
+    # eligibility (for funding, a place, a fee rate) decided from the answer
+    "We ask for nationality to decide whether the student is entitled to funded tuition.",
+    "Nationa1ity is needed to estab1ish if you qua1ify for home fees.",  # OCR: 1 for l
 ]
 # Generic purposes: what any data on the form is for (records, contact, "school purposes", checking the
 # answers, completing the census), or the purposes of a whole notice reached through "the information".
@@ -45,6 +48,8 @@ CEN08_GENERIC = [
     "Nationality and country of birth are optional: you may decline to give them.\n\nWe use the information "
     "to plan school places, to monitor the performance of schools and to target resources.",
     "We collect nationa1ity to he1p us look after your chi1d.",  # OCR: 1 for l
+    "Nationality ______\n\nPlease bring the passport so that we can check it and note the passport number.",
+    "We ask for nationality to check that the details given are correct.",
 ]
 
 

@@ -45,12 +45,32 @@ FP03_SO_THAT_PAPERWORK = [
 ]
 
 
-@pytest.mark.parametrize("text", FP03_PRESENT + FP03_SO_THAT_USE)
+# A use stated without a modal ("so that she gets extra help") or with the return itself as the helper ("the
+# return helps the council plan places"); checking, copying or recording a document is handling it, not a use.
+FP03_OUTCOME_PRESENT = [
+    "We note this on the register so that your child gets a free breakfast each morning.",
+    "Please tell us about reading difficulties so that she receives extra help in class.",
+    "We share the plan with teachers so that pupi1s have the right support.",  # OCR: 1 for l
+    "The return helps the council plan where new school places are needed.",
+    "Census figures help the Department decide how funding is shared between schools.",
+    "The survey he1ps the 1oca1 authority target support.",  # OCR: 1 for l
+]
+FP03_OUTCOME_MISSING = [
+    "Please bring the certificate to the office so that we can copy it.",
+    "Show the passport at reception so that we can check it and note the number.",
+    "Please send the form back so that it reaches us by Friday.",
+    "Census day is 18 January. Thank you for your help.",
+    "Bring your child's passport so that we can see it and record the number.",
+    "P1ease bring the documents so that we can scan them.",  # OCR: 1 for l
+]
+
+
+@pytest.mark.parametrize("text", FP03_PRESENT + FP03_SO_THAT_USE + FP03_OUTCOME_PRESENT)
 def test_fp03_present(text: str) -> None:
     assert_status(text, "FP-03", "present")
 
 
-@pytest.mark.parametrize("text", FP03_MISSING + FP03_SO_THAT_PAPERWORK)
+@pytest.mark.parametrize("text", FP03_MISSING + FP03_SO_THAT_PAPERWORK + FP03_OUTCOME_MISSING)
 def test_fp03_missing(text: str) -> None:
     assert_status(text, "FP-03", "missing")
 
