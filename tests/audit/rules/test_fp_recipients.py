@@ -54,6 +54,16 @@ FP05_PUBLISHED = [
     "Your child's picture may appear in the press after sports day.",
     "We rnay post your chi1d's photo on our c1osed Facebook group.",  # OCR: rn for m, 1 for l
     "\u2610 Photos of my child in the local newspaper",
+    # the press or a social media account at the end of a list of what photos are taken for
+    "We take pictures of pupils for our displays, the newsletter, the website and, now and then, the local paper.",
+    "Images of children may be used for class books, the school's Instagram page and the local media.",
+    "Video of the concert is recorded for the parents' evening slideshow and our YouTube channel.",
+    "Photographs are taken for the yearbook, our webpage and the Facebook page.",
+    # another school sharing the teaching: a partner school, a consortium or federation
+    "Applications are passed to our partner college in the consortium.",
+    "Details are shared with the linked school where your child takes a course.",
+    "We send attendance to the other schools in our consortium.",
+    "Your app1ication is forwarded to the partner schoo1 that teaches the course.",  # OCR: 1 for l
 ]
 FP05_NOT_PUBLISHED = [
     "Please post the slip back to the school office.",  # post: the mail
@@ -62,6 +72,12 @@ FP05_NOT_PUBLISHED = [
     "We do not publish names or photos in the local press.",
     "We ask parents to refrain from posting photos of other children on social media.",  # parents post
     "P1ease post the forrn back to schoo1 by Friday.",  # OCR: 1 for l, rn for m
+    "Parents must not post photos of other children on Facebook or Instagram.",
+    "Photos taken by parents at the concert should not be put on social media.",
+    "Pictures are never given to the press or put on Twitter.",
+    "We are a partner school of the local university.",
+    "Our partner schools in the consortium hold their own open evenings.",
+    "Please bring a passport photo for the pass. Term dates are on our Twitter page.",
 ]
 
 
