@@ -131,6 +131,13 @@ FLAGGED = [
     ("CONS", "(Consent can be changed at any time by contacting the office)", None),
     ("CONS", "Trip permission: \u2610 Yes \u2610 No", None),
     ("CONS", "Medica1 consent  \u2610 Yes  \u2610 No", None),  # OCR: 1 for l
+    # consent named as the basis in passing ("it is your consent"), consent that the reader can withdraw, a
+    # section of consents to tick
+    ("CONS", "For trips the basis is your consent, which you may withdraw whenever you like.", None),
+    ("CONS", "For photographs it is your consent that we rely upon.", None),
+    ("CONS", "Outings: your consent, which you can cancel by telling the office.", None),
+    ("CONS", "Consents (tick as appropriate)\n\u2610 Outings  \u2610 Face paint", None),
+    ("CONS", "Consents - p1ease tick\n\u2610 Photos", None),  # OCR: 1 for l
     ("SEC", "The service teaches pupils aged 5 to 16 who cannot attend school.", None),
     ("SEC", "Young people aged 11-18 attend the centre.", None),
     ("SEC", "For chi1dren aged 4 to 19 with medica1 needs.", None),  # OCR: 1 for l
@@ -159,6 +166,10 @@ NOT_FLAGGED = [
     ("SRC", "We will ask your school to display the poster.", None),
     ("SRC", "We will ask you for a reference number when you ca11.", None),  # OCR: 1 for l
     ("CONS", "Age of consent laws do not apply here.", None),
+    ("CONS", "Consent is not needed for the census, which is a legal duty.", None),
+    ("CONS", "Consent forms are in the office: tick the box on the slip.", None),
+    ("CONS", "It is your responsibility to tell us of any changes.", None),
+    ("CONS", "The age of consent, which you can find online, is not relevant.", None),
     ("CONS", "Enclosed: admission form, photograph consent form and dinner menu.", None),
     ("CONS", "We do not need your consent for the census.", None),
     ("CONS", "Consent is not the basis we rely on for pupil records.", None),
