@@ -21,12 +21,27 @@ FP07_MISSING = [
 ]
 
 
-@pytest.mark.parametrize("text", FP07_PRESENT)
+# Deletion tied to a point in time that comes first in the sentence ("when your child leaves, ... is deleted").
+FP07_DELETED_WHEN_PRESENT = [
+    "Consent lasts until your child leaves the school, when the template is deleted.",
+    "Once a pupil moves on, their fingerprint data will be erased.",
+    "After the course ends the recordings are securely destroyed.",
+    "When your chi1d 1eaves us, the photos are removed from the website.",  # OCR: 1 for l
+]
+FP07_DELETED_WHEN_MISSING = [
+    "When a photo is deleted from the website, please tell us.",
+    "If you ask, the data is deleted.",
+    "When your child leaves, please return the library books.",
+    "Once the form is signed, it is sent to the office.",
+]
+
+
+@pytest.mark.parametrize("text", FP07_PRESENT + FP07_DELETED_WHEN_PRESENT)
 def test_fp07_present(text: str) -> None:
     assert_status(text, "FP-07", "present", flags="G18")
 
 
-@pytest.mark.parametrize("text", FP07_MISSING)
+@pytest.mark.parametrize("text", FP07_MISSING + FP07_DELETED_WHEN_MISSING)
 def test_fp07_missing(text: str) -> None:
     assert_status(text, "FP-07", "missing", flags="G18")
 
