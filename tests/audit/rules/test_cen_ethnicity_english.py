@@ -26,12 +26,27 @@ CEN11_MISSING = [
 ]
 
 
-@pytest.mark.parametrize("text", CEN11_PRESENT)
+# The school's recording of "refused" in the present tense ("the school records 'refused' if ...").
+CEN11_RECORDS_PRESENT = [
+    "For ethnicity, the school records 'refused' if you would rather not answer.",
+    "Home language: the office marks it as refused when a family prefers not to say.",
+    "Ethnicity and first language: the school logs 'refused' if you decline.",
+    "Ethnic group: the schoo1 codes it as refused if you prefer not to say.",  # OCR: 1 for l
+]
+CEN11_RECORDS_MISSING = [
+    "For nationality the school records 'refused' if you prefer not to say.\n\nEthnic group: ______",
+    "Ethnicity: the school never records 'refused'.",
+    "The school records ethnicity for every pupil.",
+    "Ethnicity ______\n\nThe schoo1 records lunch choices daily.",  # OCR: 1 for l
+]
+
+
+@pytest.mark.parametrize("text", CEN11_PRESENT + CEN11_RECORDS_PRESENT)
 def test_cen11_present(text: str) -> None:
     assert_status(text, "CEN-11", "present", flags="ETH")
 
 
-@pytest.mark.parametrize("text", CEN11_MISSING)
+@pytest.mark.parametrize("text", CEN11_MISSING + CEN11_RECORDS_MISSING)
 def test_cen11_missing(text: str) -> None:
     assert_status(text, "CEN-11", "missing", flags="ETH")
 
