@@ -93,6 +93,7 @@ CEN12_PRESENT = [
     "Your child's class teacher has made this assessment, from A (new to English) to E (fluent).",
     "Teachers record how well each pupil speaks English.",
     "The c1ass teacher assesses your chi1d's 1eve1 of Eng1ish.",  # OCR: 1 for l
+    "For pupils whose home language is not English, teachers assess their level of English each term.",
 ]
 CEN12_MISSING = [
     "How well does your child speak English?   \u2610 Fluent   \u2610 Some   \u2610 None",
@@ -103,6 +104,14 @@ CEN12_MISSING = [
     "Please tell us how confidently your child reads English.",
     "How we11 does your chi1d understand Eng1ish?  \u2610 Well  \u2610 A little",  # OCR: 1 for l
     "Your child's command of English (tick one):  \u2610 Fluent  \u2610 Basic",
+    # the school records a first language, not a proficiency: the parent still rates the level
+    "Please rate how well your child speaks English: A to E.\n\nIf no reply comes, we will record English as the first "
+    "language.",
+    "How well does your child speak English? ______\n\nThe school records the home language you give.",
+    "Please tell us your child's level of English. Staff will record English as the main language if "
+    "unsure.",
+    "Your child's fluency in Eng1ish (tick one) \u2610 A \u2610 B\n\nWe record Eng1ish as first 1anguage "
+    "unless told otherwise.",  # OCR: 1 for l
 ]
 
 

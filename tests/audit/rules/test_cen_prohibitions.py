@@ -152,11 +152,26 @@ CEN07_CLEAR = [
 ]
 
 
-@pytest.mark.parametrize("text", CEN07_VIOLATION)
+# A letter addressed to, or a request put to, a selected group (families on the EAL register) only.
+CEN07_ADDRESSED_VIOLATION = [
+    "To the families of pupils on our EAL register\n\nPlease tell us your child's nationality.",
+    "Dear parents of children with English as an additional language,",
+    "We are asking families of our new arrivals to give their child's country of birth.",
+    "To carers whose chi1dren were born overseas\n\nNationa1ity ________",  # OCR: 1 for l
+]
+CEN07_ADDRESSED_CLEAR = [
+    "Dear parents and carers of all pupils,\n\nPlease tell us your child's nationality.",
+    "To families of pupils in Year 3\n\nNationality ________",
+    "We ask all families, including those with English as an additional language, to complete it.",
+    "We are asking every fami1y, whatever their home 1anguage, for nationa1ity.",  # OCR: 1 for l
+]
+
+
+@pytest.mark.parametrize("text", CEN07_VIOLATION + CEN07_ADDRESSED_VIOLATION)
 def test_cen07_violation(text: str) -> None:
     assert_status(text, "CEN-07", "violation", flags="NAT")
 
 
-@pytest.mark.parametrize("text", CEN07_CLEAR)
+@pytest.mark.parametrize("text", CEN07_CLEAR + CEN07_ADDRESSED_CLEAR)
 def test_cen07_clear(text: str) -> None:
     assert_status(text, "CEN-07", "clear", flags="NAT")
