@@ -64,9 +64,11 @@ def printed_date(units: list[Unit], heights: dict[int, int]) -> date | None:
         top = unit.page == first_page and unit.box[1] < TOP * heights.get(unit.page, 1)
         for start, when in found:
             before = text[max(0, start - CONTEXT):start]
-            if _EXCLUDE.search(before):
-                continue  # a date of birth, an expiry or review date, a signature date
-            if _DATING.search(before) or (alone and top):
+            dating = [m.end() for m in _DATING.finditer(before)]
+            excluded = [m.start() for m in _EXCLUDE.finditer(before)]
+            if excluded and (not dating or max(excluded) >= max(dating)):
+                continue  # a date of birth, an expiry or review date, a signature date (the nearer word says)
+            if dating or (alone and top):
                 strong.append(when)
             elif full:
                 medium.append(when)

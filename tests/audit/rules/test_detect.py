@@ -239,6 +239,9 @@ DATED = [
     ("Oakfield Primary School\n\n12 September 2O16\n\nDear Parent", date(2016, 9, 12)),  # OCR: O for 0
     ("Dear Parent\n\nLetter of 21st November, 2018 about the census", date(2018, 11, 21)),
     ("Privacy notice\n\nDate of issue: 2 September 2019     Review date: September 2020", date(2019, 9, 2)),
+    # a dating word nearer the date than an age or a birth ("for pupils aged 11-16 Issued: ...")
+    ("APPLICATION FORM (pupils aged 11-16) Issued: 3 March 2020", date(2020, 3, 3)),
+    ("Admission form for children born 2015-16   Date of issue: 5 Ju1y 2019", date(2019, 7, 5)),  # OCR
 ]
 UNDATED = [
     "School Census 2016/17\n\nPlease complete the form below.",  # an academic year is not a date
@@ -249,6 +252,8 @@ UNDATED = [
     "Please return this form to the office.",
     "Data Protection Act 1998 and Education Act 1996",
     "Next review date: September 2020",
+    "Issued to parents of pupils aged 5: date of birth 04/05/2015",  # the birth is nearer
+    "Dated form: please give your child's date of birth 12 March 2014",
 ]
 
 
