@@ -30,7 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     config.load(app, test_config)
     if app.config["PROXY_HOPS"]:  # the client's address and scheme come from the proxies' headers
         hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -74,7 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
             "frame-ancestors 'none'; form-action 'self'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Referrer-Policy", "same-origin")  # CSRF checks it over HTTPS; others get none
         return response
 
     return app

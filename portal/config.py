@@ -32,7 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCK_MINUTES": 15,  # how long a locked account waits
     "LOGIN_IP_MAX_FAILURES": 20,  # failed sign-ins from one client address per LOGIN_LOCK_MINUTES
     "THROTTLE_STORAGE_URL": None,  # where those are counted ("limits" URL); None: BROKER_URL if set, else memory
-    "PROXY_HOPS": 0,  # reverse proxies in front of the web tier whose X-Forwarded-For/-Proto/-Host to trust
+    "PROXY_HOPS": 0,  # reverse proxies in front of the web tier whose X-Forwarded-For/-Proto to trust
     "INVITE_HOURS": 72,  # a set-password link from an admin's invitation works this long, once
     "REVIEW_LOCK_MINUTES": 30,  # a reviewer's lock on a submission lapses after this long
     "CONTROLLER_NAME": "the Census Form Audit campaign",  # who runs this portal, for the privacy notice

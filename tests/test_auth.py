@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 from typing import Any
@@ -178,6 +179,22 @@ def test_behind_a_proxy_each_client_is_throttled_on_its_own(app_config: dict[str
         assert [guess(client, "198.51.100.1") for _ in range(6)] == [401] * 6
         assert guess(client, "198.51.100.1") == 429
         assert guess(client, "198.51.100.2") == 401  # another researcher's address behind the proxy
+
+
+def test_behind_an_https_proxy_forms_work_with_the_referrer_browsers_send(app_config: dict[str, Any]) -> None:
+    """Over HTTPS, Flask-WTF wants a same-origin Referer: the portal's policy lets browsers send it, to itself only."""
+    with running_app({**app_config, "PROXY_HOPS": 1, "WTF_CSRF_ENABLED": True}) as app:
+        client = app.test_client()
+        proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.1"}
+        page = client.get("/staff/login", headers=proxy)
+        assert page.headers["Referrer-Policy"] == "same-origin"
+        assert '<meta name="referrer" content="same-origin">' in page.get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
+        assert token
+        form = {"csrf_token": token[1], "email": "guess@example.org", "password": "guessing away"}
+        sent = client.post("/staff/login", data=form, headers={**proxy, "Referer": "https://localhost/staff/login"})
+        assert sent.status_code == 401  # past the CSRF check, to the wrong password
+        assert client.post("/staff/login", data=form, headers=proxy).status_code == 400  # what no-referrer gave
 
 
 def test_without_a_proxy_a_forged_forwarded_for_header_is_ignored(client: FlaskClient) -> None:

@@ -30,7 +30,7 @@ PDF_DPI = 300
 PDF_SCALE = PDF_DPI / 72  # PDF units are points
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
 # What a damaged file makes Pillow or its plugins raise while decoding.
-DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, RuntimeError,
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, RuntimeError, TypeError, KeyError,
                  struct.error, zlib.error)
 MIN_TEXT_CHARS = 30  # fewer visible characters than this: treat the PDF page as a scan
 
@@ -145,17 +145,30 @@ def _opened(data: bytes, kind: str) -> Iterator[Image.Image]:
 
 
 def _frames(im: Image.Image, kind: str, limits: Limits) -> int:
-    """Return how many pages an image file holds: only TIFF pages beyond the first count."""
-    frames = getattr(im, "n_frames", 1) if kind == "TIFF" else 1
+    """Return how many pages an image file holds: only TIFF pages beyond the first count.
+
+    TIFF pages are counted by seeking, never beyond one past the limit (``n_frames`` walks every page of a
+    file that may hold hundreds of thousands).
+    """
+    frames = 1
+    while kind == "TIFF" and frames <= limits.max_pages:
+        try:
+            im.seek(frames)
+        except EOFError:
+            break
+        frames += 1
     if frames > limits.max_pages:
         raise TooManyPages()
-    return int(frames)
+    im.seek(0)
+    return frames
 
 
 def _strips_present(im: Image.Image, size: int) -> bool:
     """Tell whether the current TIFF page's strips or tiles all lie within the file's ``size`` bytes."""
     tags = im.tag_v2  # type: ignore[attr-defined]  # TiffImageFile's
     offsets, counts = tags.get(273) or tags.get(324) or (), tags.get(279) or tags.get(325) or ()
+    if not counts:  # no byte counts: the decoder reads until the data end, as Pillow does
+        return True
     return len(offsets) == len(counts) and all(o + c <= size for o, c in zip(offsets, counts, strict=True))
 
 

@@ -8,7 +8,6 @@ pixel data is found later, when the audit decodes the file.
 from __future__ import annotations
 
 import struct
-import zlib
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SOS, JPEG_EOI = 0xDA, b"\xff\xd9"
@@ -20,7 +19,7 @@ def intact(data: bytes, kind: str) -> bool:
     check = {"JPEG": _jpeg, "PNG": _png, "WEBP": _webp, "HEIF": _heif}.get(kind)
     try:
         return check is None or check(data)
-    except (struct.error, IndexError):  # a length field ran past the end of the data
+    except (struct.error, IndexError, ValueError):  # a length or search ran past the end of the data
         return False
 
 
@@ -32,8 +31,8 @@ def _jpeg(data: bytes) -> bool:
     """
     at = 2
     while True:
-        if data[at] != 0xFF:
-            return False
+        if data[at] != 0xFF:  # stray bytes between segments: decoders skip them, and so do we
+            at = data.index(b"\xff", at)
         marker = data[at + 1]
         if marker == 0xFF:  # fill byte
             at += 1
@@ -50,19 +49,21 @@ def _jpeg(data: bytes) -> bool:
 
 
 def _png(data: bytes) -> bool:
-    """Walk the chunks up to IEND, checking each one's CRC."""
-    at = len(PNG_SIGNATURE)
-    while at + 12 <= len(data):
+    """Walk the chunks: every one up to the last image data (IDAT) must be whole.
+
+    CRCs and a missing end chunk (IEND) are left to the decoder, which tolerates what phones and scanners
+    really write; a transfer cut short cuts the image data.
+    """
+    at, seen_image = len(PNG_SIGNATURE), False
+    while at + 8 <= len(data):
         length, kind = struct.unpack_from(">I4s", data, at)
-        end = at + 8 + length
-        if end + 4 > len(data):
-            return False
-        if zlib.crc32(data[at + 4:end]) != struct.unpack_from(">I", data, end)[0]:
-            return False
         if kind == b"IEND":
-            return True
-        at = end + 4
-    return False
+            return seen_image
+        if at + 12 + length > len(data):
+            return seen_image and kind != b"IDAT"
+        seen_image = seen_image or kind == b"IDAT"
+        at += 12 + length
+    return seen_image
 
 
 def _webp(data: bytes) -> bool:
@@ -71,15 +72,19 @@ def _webp(data: bytes) -> bool:
 
 
 def _heif(data: bytes) -> bool:
-    """Walk the top-level ISO-BMFF boxes: none may run past the end of the data."""
-    at = 0
-    while at + 8 <= len(data):
-        size = struct.unpack_from(">I", data, at)[0]
+    """Walk the top-level ISO-BMFF boxes until the metadata and image data are whole: none may be cut short.
+
+    What follows them (a Samsung motion photo's video and trailer) is not read.
+    """
+    at, seen = 0, set[bytes]()
+    while at + 8 <= len(data) and not {b"meta", b"mdat"} <= seen:
+        size, kind = struct.unpack_from(">I4s", data, at)
         if size == 0:  # the last box runs to the end of the file
             return True
         if size == 1:  # a 64-bit size follows the type
             size = struct.unpack_from(">Q", data, at + 8)[0]
         if size < 8 or at + size > len(data):
             return False
+        seen.add(kind)
         at += size
     return True

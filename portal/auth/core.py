@@ -163,7 +163,9 @@ class AddressThrottle:
     def __init__(self, secret: bytes, limit: int, window: float, storage_url: str) -> None:
         self.secret = secret
         self.item = RateLimitItemPerSecond(limit, max(1, round(window)))
-        self.storage = storage_from_string(storage_url, key_prefix="portal-signin")
+        # a hung Redis fails fast, and the sign-in goes on (see _guarded)
+        options = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if storage_url.startswith("redis") else {}
+        self.storage = storage_from_string(storage_url, key_prefix="portal-signin", **options)
         self.limiter = MovingWindowRateLimiter(self.storage)
 
     def _key(self, address: str | None) -> str:

@@ -123,7 +123,7 @@ def import_file(
         db.session.commit()
     limits = auditing.upload_limits()
     try:
-        pages = ingest.count_pages(data, limits)  # as the upload form checks: nothing is stored for a bad file
+        pages = ingest.count_pages(data, limits)  # as the upload form does; the audit finds the rest
     except AuditError as e:
         return Outcome(path, FAILED, e.message)
     if pages > limits.max_pages:

@@ -252,3 +252,41 @@ def test_a_jpeg_cut_after_its_thumbnail_is_corrupt(small_page: Image.Image) -> N
     assert cut < len(data) // 2
     assert refusal(data[:len(data) // 2]).code == "corrupt"
     assert refusal(data[:cut + 400]).code == "corrupt"
+
+
+def accepted_by_both(data: bytes) -> None:
+    """Check that the upload's check and the audit's decode both accept a file."""
+    assert ingest.count_pages(data, Limits()) == len(load(data, Limits())) == 1
+
+
+def test_what_phones_and_scanners_really_write_is_accepted(small_page: Image.Image) -> None:
+    jpeg = formgen.to_bytes(small_page, "JPEG")
+    second = 4 + int.from_bytes(jpeg[4:6], "big")  # where the segment after the first starts
+    accepted_by_both(jpeg[:second] + b"\x00\x00" + jpeg[second:])  # stray bytes, skipped by decoders
+    png = formgen.to_bytes(small_page, "PNG")
+    accepted_by_both(png[:png.rindex(b"IEND") - 4])  # no end chunk
+    heic = formgen.to_bytes(small_page, "HEIC")
+    accepted_by_both(heic + b"MotionPhoto_Data" + bytes(3000) + b"SEFT")  # a Samsung motion photo's tail
+
+
+def test_a_multipage_tiff_cut_anywhere_is_refused_plainly(small_page: Image.Image) -> None:
+    data = formgen.multipage_tiff([small_page.resize((200, 280))] * 3)
+    for cut in range(8, len(data), max(1, len(data) // 150)):
+        for read in (ingest.count_pages, load):
+            try:
+                read(data[:cut], Limits())
+            except errors.AuditError:
+                pass  # any other exception would be a 500 for the parent
+
+
+def test_pages_beyond_the_limit_are_not_walked(small_page: Image.Image, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pillow's n_frames walks every page, and a 20 MB TIFF can hold 200,000: count by seeking instead."""
+    from PIL import TiffImagePlugin
+
+    def n_frames(self: TiffImagePlugin.TiffImageFile) -> int:
+        return self._n_frames or pytest.fail("every page was walked to count them")  # known once seeks found it
+
+    monkeypatch.setattr(TiffImagePlugin.TiffImageFile, "n_frames", property(n_frames))
+    data = formgen.multipage_tiff([small_page.resize((20, 20))] * 30)
+    assert refusal(data, Limits(max_pages=3)).code == "too_many_pages"
+    assert ingest.count_pages(data, Limits(max_pages=30)) == 30
