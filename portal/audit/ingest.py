@@ -84,13 +84,12 @@ def count_pages(data: bytes, limits: Limits) -> int:
     if kind == "PDF":
         return len(_pdf(data, limits))  # its pages render only when used
     with _opened(data, kind) as im:
-        frames = _frames(im, kind, limits)
-        for index in range(frames):
-            im.seek(index)
-            _check_pixels(*im.size, limits)
+        pages = 0
+        for _ in _each_page(im, kind, limits):
             if kind == "TIFF" and not _strips_present(im, len(data)):
                 raise Corrupt()
-        return frames
+            pages += 1
+        return pages
 
 
 def load(data: bytes, limits: Limits) -> list[SourcePage]:
@@ -163,6 +162,14 @@ def _frames(im: Image.Image, kind: str, limits: Limits) -> int:
     return frames
 
 
+def _each_page(im: Image.Image, kind: str, limits: Limits) -> Iterator[int]:
+    """Seek to each page in turn, refusing one with too many pixels before anything of it is decoded."""
+    for index in range(_frames(im, kind, limits)):
+        im.seek(index)
+        _check_pixels(*im.size, limits)
+        yield index
+
+
 def _strips_present(im: Image.Image, size: int) -> bool:
     """Tell whether the current TIFF page's strips or tiles all lie within the file's ``size`` bytes."""
     tags = im.tag_v2  # type: ignore[attr-defined]  # TiffImageFile's
@@ -175,13 +182,10 @@ def _strips_present(im: Image.Image, size: int) -> bool:
 def _decode(data: bytes, kind: str, limits: Limits) -> list[SourcePage]:
     """Decode the frames of an image file into pages, refusing oversized ones before decoding them."""
     with _opened(data, kind) as im:
-        frames = _frames(im, kind, limits)
         if kind == "JPEG":  # the audit reads grey: libjpeg decodes straight to it, twice as fast
             im.draft("L", im.size)
         pages = []
-        for index in range(frames):
-            im.seek(index)
-            _check_pixels(*im.size, limits)
+        for _ in _each_page(im, kind, limits):
             im.load()
             upright = ImageOps.exif_transpose(im, in_place=False)
             pages.append(SourcePage(_pixels(upright), _declared_dpi(im)))

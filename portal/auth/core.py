@@ -180,7 +180,7 @@ class AddressThrottle:
         self._guarded("failure not counted", lambda: self.limiter.hit(self.item, self._key(address)), False)
 
     def reset(self) -> None:
-        """Forget every count (a fresh test database, or an admin lifting a block)."""
+        """Forget every count (as a fresh database forgets the accounts' own)."""
         self._guarded("counts not reset", self.storage.reset, None)
 
     @staticmethod
